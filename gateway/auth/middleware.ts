@@ -1,0 +1,57 @@
+import type { Context, Next } from 'koa';
+import type { Logger } from '../../lib/logger';
+import { Problem } from '../problem';
+import { SERVICE_TOKEN_SHAPE, verifyServiceToken } from './service-token';
+
+export type Principal =
+  | { role: 'service'; subject: string }
+  | { role: 'user' | 'admin'; subject: string; wallets: string[] }
+  | { role: 'anonymous'; subject: 'anonymous' };
+
+export interface AuthOptions {
+  appSecret: string;
+  serviceIds: string[];
+  allowAnonymous: boolean;
+  log: Logger;
+}
+
+function bearer(ctx: Context): string | undefined {
+  const h = ctx.get('authorization');
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  if (m) return m[1];
+  const q = ctx.query.access_token;
+  return typeof q === 'string' && q ? q : undefined;
+}
+
+const unauthorized = (detail: string) =>
+  new Problem(401, 'Unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer realm="oof"' });
+
+/** Authenticates the caller and logs every decision (never the token) for the audit trail. */
+export function requireAuth(o: AuthOptions) {
+  return async (ctx: Context, next: Next) => {
+    const token = bearer(ctx);
+    const audit = (accepted: boolean, method: string, subject: string | undefined, reason?: string) =>
+      o.log.info({ audit: 'auth', accepted, method, subject, reason, requestId: ctx.state.requestId, path: ctx.path }, 'auth decision');
+    if (!token) {
+      if (!o.allowAnonymous) {
+        audit(false, 'none', undefined, 'missing_credentials');
+        throw unauthorized('send "Authorization: Bearer <token>" (a Dynamic JWT or a service token)');
+      }
+      audit(true, 'anonymous', 'anonymous');
+      ctx.state.principal = { role: 'anonymous', subject: 'anonymous' } satisfies Principal;
+      return next();
+    }
+    if (SERVICE_TOKEN_SHAPE.test(token)) {
+      const r = verifyServiceToken(token, { secret: o.appSecret, allowedServices: o.serviceIds });
+      if (!r.ok) {
+        audit(false, 'service', undefined, r.reason);
+        throw unauthorized(`service token rejected: ${r.reason.replace(/_/g, ' ')}`);
+      }
+      audit(true, 'service', r.serviceId);
+      ctx.state.principal = { role: 'service', subject: r.serviceId } satisfies Principal;
+      return next();
+    }
+    audit(false, 'jwt', undefined, 'jwt_not_configured');
+    throw unauthorized('user tokens are not accepted by this gateway yet (Dynamic JWT verification is not configured)');
+  };
+}

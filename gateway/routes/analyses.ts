@@ -1,0 +1,95 @@
+import Router from '@koa/router';
+import type { Client } from '@temporalio/client';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { summarizeProgress } from '../../activities/analysis/progress';
+import type { Db } from '../../lib/db';
+import type { Logger } from '../../lib/logger';
+import { isSolanaAddress } from '../../lib/solana-address';
+import { analysisWorkflowId } from '../../workflows/ids';
+import { ANALYSIS_ID } from '../../workflows/search-attributes';
+import type { AnalyzeRequest } from '../../workflows/types';
+import { Problem } from '../problem';
+import { parseOr400 } from '../validation';
+
+export const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export function analyzeBodySchema(maxWallets: number) {
+  const address = z.string().refine(isSolanaAddress, {
+    error: (iss) => `"${String(iss.input).slice(0, 64)}" is not a Solana address (base58 text of 32 bytes)`,
+  });
+  return z
+    .object({
+      wallets: z.array(address, { message: 'wallets must be an array of addresses' })
+        .min(1, 'give at least one wallet')
+        .max(maxWallets, `at most ${maxWallets} wallets per analysis`),
+      from: z.iso.datetime({ offset: true }).optional(),
+      to: z.iso.datetime({ offset: true }).optional(),
+    })
+    .strict()
+    .refine((b) => !b.from || !b.to || Date.parse(b.from) < Date.parse(b.to), { message: 'from must be before to', path: ['from'] });
+}
+
+export interface AnalysesDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  maxWallets: number;
+  log: Logger;
+}
+
+export function analysesRouter(d: AnalysesDeps): Router {
+  const router = new Router();
+  const bodySchema = analyzeBodySchema(d.maxWallets);
+
+  router.post('/v1/analyze', async (ctx) => {
+    if (!ctx.is('application/json')) throw new Problem(415, 'Unsupported Media Type', 'send the request body as application/json');
+    const body = parseOr400(bodySchema, (ctx.request as any).body, 'analysis request');
+    const analysisId = ulid();
+    const wallets = [...new Set(body.wallets)];
+    const requestedBy = ctx.state.principal?.subject ?? null;
+    await d.db('analyses').insert({
+      id: analysisId, wallets, requested_by: requestedBy, status: 'pending',
+      progress: JSON.stringify({ totalWallets: wallets.length, wallets: Object.fromEntries(wallets.map((w) => [w, { stage: 'queued', transactions: 0, moments: 0 }])) }),
+    });
+    const req: AnalyzeRequest = { analysisId, wallets, from: body.from, to: body.to, requestId: ctx.state.requestId };
+    try {
+      await d.temporal.workflow.start('analyzeWallets', {
+        taskQueue: d.taskQueue,
+        workflowId: analysisWorkflowId(analysisId),
+        args: [req],
+        typedSearchAttributes: [{ key: ANALYSIS_ID, value: analysisId }],
+        memo: { requestId: ctx.state.requestId, requestedBy },
+      });
+    } catch (err) {
+      d.log.error({ err, analysisId, requestId: ctx.state.requestId }, 'could not start the analysis workflow');
+      await d.db('analyses').where({ id: analysisId }).update({ status: 'failed', finished_at: d.db.fn.now() });
+      throw new Problem(503, 'Service Unavailable', 'the workflow engine is unavailable; try again shortly', {}, { 'Retry-After': '5' });
+    }
+    ctx.status = 202;
+    ctx.set('Location', `/v1/analyses/${analysisId}`);
+    ctx.body = {
+      analysisId,
+      wallets,
+      links: { self: `/v1/analyses/${analysisId}`, stream: `/v1/analyses/${analysisId}/stream` },
+    };
+  });
+
+  router.get('/v1/analyses/:id', async (ctx) => {
+    const id = ctx.params.id!;
+    if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not an analysis id (a 26-character ULID)`);
+    const row = await d.db('analyses').where({ id }).first();
+    if (!row) throw new Problem(404, 'Not Found', `no analysis ${id}`);
+    ctx.body = {
+      analysisId: row.id,
+      status: row.status,
+      wallets: row.wallets,
+      progress: summarizeProgress(row.progress ?? {}),
+      createdAt: new Date(row.created_at).toISOString(),
+      finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
+      links: { self: `/v1/analyses/${row.id}`, stream: `/v1/analyses/${row.id}/stream` },
+    };
+  });
+
+  return router;
+}

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const optionalUrl = z.string().url().optional();
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const schema = z.object({
+  ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
+  DATA_DIR: z.string().default('.data'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('oof'),
+  RPC_PRIMARY: z.preprocess(emptyAsUndefined, optionalUrl),
+  HELIUS_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  HELIUS_WEBHOOK_AUTH: z.preprocess(emptyAsUndefined, z.string().min(8, 'must be at least 8 characters').optional()),
+  JUPITER_BASE_URL: z.string().url().default('https://api.jup.ag'),
+  JUPITER_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  PRICE_HISTORY_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['birdeye', 'coingecko', 'geckoterminal', 'none']).default('none')),
+  PRICE_HISTORY_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  PRICE_HISTORY_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
+  DYNAMIC_ENVIRONMENT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  DYNAMIC_JWKS_URL: z.preprocess(emptyAsUndefined, optionalUrl),
+  DYNAMIC_ISSUERS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  R2_ENDPOINT: z.preprocess(emptyAsUndefined, optionalUrl),
+  R2_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  R2_SECRET_ACCESS_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  R2_BUCKET_NAME: z.preprocess(emptyAsUndefined, z.string().optional()),
+  R2_PUBLIC_URL: z.preprocess(emptyAsUndefined, optionalUrl),
+  CORS_ORIGINS: z.string().default(''),
+  SERVICE_IDS: z.string().default(''),
+  // Development convenience: requests without credentials act as a local developer. Refused in production.
+  AUTH_ALLOW_ANONYMOUS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
+  MAX_WALLETS_PER_ANALYSIS: z.coerce.number().int().min(1).max(1000).default(25),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+export interface Config extends RawConfig {
+  corsOrigins: string[];
+  serviceIds: string[];
+  allowAnonymous: boolean;
+  dynamicIssuers: string[];
+  /** True when APP_SECRET was not given and a random one was made for this process (development only). */
+  appSecretGenerated: boolean;
+  appSecret: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment once at start-up so a bad variable stops the process with its name, not a stack trace later. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const c = parsed.data;
+  const problems: string[] = [];
+  const r2 = [c.R2_ENDPOINT, c.R2_ACCESS_KEY_ID, c.R2_SECRET_ACCESS_KEY, c.R2_BUCKET_NAME];
+  if (r2.some(Boolean) && !r2.every(Boolean)) {
+    problems.push('R2_ENDPOINT, R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY and R2_BUCKET_NAME must be set together');
+  }
+  if (c.ENVIRONMENT === 'production') {
+    if (!c.APP_SECRET) problems.push('APP_SECRET: required in production (at least 32 characters)');
+    if (!c.DATABASE_URL) problems.push('DATABASE_URL: required in production (the embedded Postgres is for development)');
+    if (!c.HELIUS_WEBHOOK_AUTH) problems.push('HELIUS_WEBHOOK_AUTH: required in production');
+  }
+  if (c.ENVIRONMENT === 'production' && c.AUTH_ALLOW_ANONYMOUS === 'true') {
+    problems.push('AUTH_ALLOW_ANONYMOUS: must not be true in production');
+  }
+  if (c.PRICE_HISTORY_PROVIDER !== 'none' && c.PRICE_HISTORY_PROVIDER !== 'geckoterminal' && !c.PRICE_HISTORY_API_KEY) {
+    problems.push(`PRICE_HISTORY_API_KEY: required by PRICE_HISTORY_PROVIDER=${c.PRICE_HISTORY_PROVIDER}`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const split = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  return {
+    ...c,
+    corsOrigins: split(c.CORS_ORIGINS),
+    serviceIds: split(c.SERVICE_IDS),
+    allowAnonymous: c.AUTH_ALLOW_ANONYMOUS ? c.AUTH_ALLOW_ANONYMOUS === 'true' : c.ENVIRONMENT === 'development',
+    dynamicIssuers: split(c.DYNAMIC_ISSUERS),
+    appSecretGenerated: !c.APP_SECRET,
+    appSecret: c.APP_SECRET ?? randomBytes(32).toString('hex'),
+  };
+}

@@ -1,0 +1,17 @@
+import pino, { type Logger } from 'pino';
+
+/** JSON logs on stdout; secrets never reach them because the known carriers are redacted at the source. */
+export function createLogger(name: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({
+    name,
+    level,
+    base: { service: name, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', 'secret', '*.password'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export type { Logger };

@@ -1,0 +1,15 @@
+import type { Knex } from 'knex';
+import * as initialSchema from './20261124000000_initial_schema';
+
+interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
+
+// An explicit, ordered list instead of a directory scan: it works the same under tsx, jest and a compiled build.
+const migrations: Array<[string, Migration]> = [
+  ['20261124000000_initial_schema', initialSchema],
+];
+
+export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => migrations,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, m]) => m,
+};

@@ -1,0 +1,71 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { createDb, migrateLatest } from '../lib/db';
+import { spawnEntry } from '../lib/processes';
+import { freePort, startDevServer } from '../lib/temporal-dev-server';
+
+/**
+ * Once per `npm test`: a real Temporal dev server (same script as `npm start`), a fresh Postgres database with the
+ * migrations applied, and one workflow bundle shared by every in-process test worker.
+ */
+export default async function globalSetup(): Promise<void> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'oof-test-'));
+  const started = Date.now();
+  const temporal = await startDevServer({ dbFile: path.join(tmp, 'temporal.sqlite'), port: await freePort(), headless: true });
+  (globalThis as any).__OOF_TEST__ = { tmp, temporal };
+
+  const adminUrl = await postgresAdminUrl(tmp);
+  const dbName = `oof_test_${Date.now()}_${process.pid}`;
+  const admin = createDb(adminUrl, { poolMax: 1 });
+  await admin.raw('create database ??', [dbName]);
+  await admin.destroy();
+  const u = new URL(adminUrl);
+  u.pathname = `/${dbName}`;
+  const db = createDb(u.toString(), { poolMax: 2 });
+  await migrateLatest(db);
+  await db.destroy();
+
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger });
+  const bundlePath = path.join(tmp, 'workflow-bundle.js');
+  await writeFile(bundlePath, bundle.code);
+
+  Object.assign((globalThis as any).__OOF_TEST__, { adminUrl, dbName });
+  process.env.OOF_TEST_TMP = tmp;
+  process.env.OOF_TEST_TEMPORAL_ADDRESS = temporal.address;
+  process.env.OOF_TEST_DATABASE_URL = u.toString();
+  process.env.OOF_TEST_ADMIN_DATABASE_URL = adminUrl;
+  process.env.OOF_TEST_WORKFLOW_BUNDLE = bundlePath;
+  process.env.TEMPORAL_LOG_LEVEL ??= 'ERROR';
+  console.log(`\n[oof test setup] temporal ${temporal.address}, postgres db ${dbName}, ready in ${Date.now() - started} ms`);
+}
+
+const quietLogger = {
+  log() {}, trace() {}, debug() {}, info() {}, warn() {},
+  error: (m: string, meta?: unknown) => console.error(m, meta),
+};
+
+/** TEST_DATABASE_URL, DATABASE_URL, the local server on 5432, else an embedded Postgres for this run only. */
+async function postgresAdminUrl(tmp: string): Promise<string> {
+  const candidates = [process.env.TEST_DATABASE_URL, process.env.DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/postgres'].filter(Boolean) as string[];
+  for (const url of candidates) {
+    const db = createDb(url, { poolMax: 1 });
+    try {
+      await db.raw('select 1');
+      return url;
+    } catch {
+      // try the next one
+    } finally {
+      await db.destroy();
+    }
+  }
+  const port = await freePort();
+  const child = spawnEntry('scripts/embedded-postgres.ts', { LOG_LEVEL: 'warn' }, { silent: true, args: [String(port), path.join(tmp, 'pg')] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (b: Buffer) => { if (b.toString().includes('ready')) resolve(); });
+    child.once('exit', (code) => reject(new Error(`no Postgres reachable and the embedded one failed (exit ${code})`)));
+  });
+  (globalThis as any).__OOF_TEST_PG__ = child;
+  return `postgres://postgres:oof-embedded@127.0.0.1:${port}/postgres`;
+}

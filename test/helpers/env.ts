@@ -1,0 +1,84 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../lib/config';
+import { createDb, type Db } from '../../lib/db';
+import { createLogger } from '../../lib/logger';
+import { createWorker } from '../../workers/run-worker';
+
+export function testEnv() {
+  const need = (k: string) => {
+    const v = process.env[k];
+    if (!v) throw new Error(`${k} is not set: run the tests through jest (test/global-setup.ts)`);
+    return v;
+  };
+  return {
+    temporalAddress: need('OOF_TEST_TEMPORAL_ADDRESS'),
+    databaseUrl: need('OOF_TEST_DATABASE_URL'),
+    adminDatabaseUrl: need('OOF_TEST_ADMIN_DATABASE_URL'),
+    workflowBundle: need('OOF_TEST_WORKFLOW_BUNDLE'),
+    tmp: need('OOF_TEST_TMP'),
+  };
+}
+
+export const testLog = createLogger('oof-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+export function testDb(): Db {
+  return createDb(testEnv().databaseUrl, { poolMax: 5, applicationName: 'oof-test' });
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const env = testEnv();
+  return loadConfig({
+    ENVIRONMENT: 'test',
+    DATABASE_URL: env.databaseUrl,
+    TEMPORAL_ADDRESS: env.temporalAddress,
+    APP_SECRET: 'test-secret-test-secret-test-secret-0123',
+    AUTH_ALLOW_ANONYMOUS: 'true',
+    ...overrides,
+  });
+}
+
+export async function temporalClient(): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: testEnv().temporalAddress });
+  return { client: new Client({ connection }), close: () => connection.close() };
+}
+
+/** A worker on its own task queue, so test files running side by side never take each other's tasks. */
+export async function startTestWorker(taskQueue: string, db: Db): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const { worker, connection } = await createWorker({
+    temporalAddress: testEnv().temporalAddress,
+    namespace: 'default',
+    taskQueue,
+    db,
+    log: testLog,
+    workflowBundlePath: testEnv().workflowBundle,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export function uniqueQueue(name: string): string {
+  return `test-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+const root = path.resolve(__dirname, '../..');
+const compose = parse(readFileSync(path.join(root, 'temporal-compose.yml'), 'utf8'));
+const ops = readFileSync(path.join(root, 'docs/operations.md'), 'utf8');
+const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+
+/** Rows of the service table in docs/operations.md: | `name` | image | port | check | role | */
+const documented = [...ops.matchAll(/^\| `([a-z-]+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|/gm)].map((m) => ({
+  name: m[1]!, image: m[2]!.trim(), port: m[3]!.trim(), check: m[4]!.trim(),
+}));
+
+describe('temporal-compose.yml', () => {
+  it('documents every service and defines every documented one', () => {
+    expect(documented.length).toBeGreaterThanOrEqual(6);
+    expect(documented.map((d) => d.name).sort()).toEqual(Object.keys(compose.services).sort());
+  });
+
+  it.each(documented.map((d) => [d.name, d]))('%s matches its documented image, port and health check', (_n, d: any) => {
+    const svc = compose.services[d.name];
+    if (d.image.startsWith('built from')) expect(svc.build).toBe('.');
+    else expect(svc.image).toBe(d.image);
+    const published = (svc.ports ?? []).map((p: string) => p.split(':')[0]);
+    if (d.port === '–') expect(published).toEqual([]);
+    else expect(published).toEqual([d.port]);
+    if (d.check === 'one-shot') expect(svc.restart).toBe('no');
+    else expect(svc.healthcheck?.test).toBeDefined();
+  });
+
+  it('points the app at the services that exist, on their ports', () => {
+    for (const name of ['gateway', 'worker', 'migrate']) {
+      const env = compose.services[name].environment;
+      expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(env.DATABASE_URL).toMatch(/@postgresql:5432\/oof$/);
+    }
+    // The published port maps onto the port the gateway is told to listen on.
+    expect(compose.services.gateway.ports).toEqual([`8080:${compose.services.gateway.environment.PORT}`]);
+    expect(compose.services['temporal-ui'].environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(compose.services.temporal.environment.POSTGRES_SEEDS).toBe('postgresql');
+  });
+
+  it('gives the gateway and the worker every configuration variable of the README table', () => {
+    const firstCells = [...readme.matchAll(/^\| (`[A-Z0-9_]+`(?:, `[A-Z0-9_]+`)*) \|/gm)].map((m) => m[1]!);
+    const vars = firstCells.flatMap((cell) => [...cell.matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1]!));
+    expect(vars).toEqual(expect.arrayContaining(['DATABASE_URL', 'TEMPORAL_ADDRESS', 'APP_SECRET', 'R2_BUCKET_NAME', 'CORS_ORIGINS']));
+    for (const name of ['gateway', 'worker']) {
+      const env = compose.services[name].environment;
+      for (const v of vars) expect([name, v, v in env]).toEqual([name, v, true]);
+    }
+  });
+
+  it('starts the app only after migrations and search attributes are in place', () => {
+    for (const name of ['gateway', 'worker']) {
+      const deps = compose.services[name].depends_on;
+      expect(deps.migrate.condition).toBe('service_completed_successfully');
+      expect(deps['temporal-setup'].condition).toBe('service_completed_successfully');
+    }
+    for (const [, svc] of Object.entries<any>(compose.services)) {
+      for (const dep of Object.keys(svc.depends_on ?? {})) expect(Object.keys(compose.services)).toContain(dep);
+    }
+    const setup = compose.services['temporal-setup'].command.join(' ');
+    for (const sa of ['Wallet --type Keyword', 'MomentKinds --type KeywordList', 'AnalysisId --type Keyword']) expect(setup).toContain(sa);
+  });
+});

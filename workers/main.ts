@@ -1,0 +1,39 @@
+import { loadConfig } from '../lib/config';
+import { createDb } from '../lib/db';
+import { resolveDatabaseUrl } from '../lib/database-url';
+import { createLogger } from '../lib/logger';
+import { onShutdown } from '../lib/shutdown';
+import { createWorker } from './run-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('oof-worker', config.LOG_LEVEL);
+  const database = await resolveDatabaseUrl(config, log);
+  const db = createDb(database.url, { applicationName: 'oof-worker' });
+  const { worker, connection } = await createWorker({
+    temporalAddress: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    db,
+    log,
+  });
+  const running = worker.run();
+  const close = async () => {
+    await running;
+    await connection.close();
+    await db.destroy();
+    await database.stop();
+  };
+  // shutdown() stops polling and lets the activities in flight finish (drain) before run() resolves.
+  onShutdown(log, async () => {
+    worker.shutdown();
+    await close();
+  });
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker running');
+  await running;
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

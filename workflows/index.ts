@@ -1,0 +1,3 @@
+// The worker's workflow bundle entry: every workflow type the task queue serves.
+export { analyzeWallets, progressQuery } from './analyze-wallets';
+export { analyzeWallet } from './analyze-wallet';

@@ -1,0 +1,48 @@
+// Plain data that crosses the workflow boundary. Amounts are decimal strings, times ISO strings.
+
+export interface AnalyzeRequest {
+  analysisId: string;
+  wallets: string[];
+  /** ISO times bounding the backfill; omitted = full history. */
+  from?: string;
+  to?: string;
+  requestId?: string;
+  options?: AnalyzeWalletOptions;
+}
+
+export interface AnalyzeWalletOptions {
+  /** Signatures per getSignaturesForAddress page (≤ 1000). */
+  pageSize?: number;
+  /** Transactions fetched and parsed per activity call. */
+  batchSize?: number;
+  /** Pages handled before backfillWallet continues as new. */
+  pagesPerRun?: number;
+}
+
+export type WalletStage = 'queued' | 'backfilling' | 'detecting' | 'completed' | 'failed';
+
+export interface WalletProgress {
+  stage: WalletStage;
+  transactions: number;
+  moments: number;
+  error?: string;
+}
+
+export interface AnalysisProgress {
+  totalWallets: number;
+  completedWallets: number;
+  failedWallets: number;
+  wallets: Record<string, WalletProgress>;
+}
+
+export interface WalletSummary {
+  wallet: string;
+  transactions: number;
+  moments: number;
+}
+
+export interface AnalysisSummary {
+  analysisId: string;
+  status: 'completed' | 'failed';
+  wallets: Array<WalletSummary | { wallet: string; error: string }>;
+}
