@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { CliError } from './errors';
+import { parseCommand } from './parse-command';
+
+const USAGE = `usage: oof <command> [options]
+
+commands:
+  parse [--wallet W] [FILE|-]   print the normalized transactions of FILE (or standard input) as a JSON array;
+                                for W, or for each transaction's fee payer when --wallet is left out
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'parse': {
+      const { values, positionals } = parseArgs({ args: rest, options: { wallet: { type: 'string' } }, allowPositionals: true });
+      if (positionals.length > 1) throw new CliError('oof parse takes at most one FILE');
+      return parseCommand({ wallet: values.wallet, file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });
+    }
+    default:
+      throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => {
+    if (err instanceof CliError) {
+      process.stderr.write(`oof: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+    } else if (err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || err?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      process.stderr.write(`oof: ${err.message}\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`oof: unexpected error: ${err?.stack ?? err}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,71 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { ParseError, parseTransactions } from '../activities/parsing/parse';
+import { isSolanaAddress } from '../lib/solana-address';
+import { jsonArrayItems } from './json-array-stream';
+import { CliError } from './errors';
+
+// Below this a file is read whole: one JSON.parse is the fastest path. Above it, items are streamed one by one.
+const WHOLE_FILE_LIMIT = 128 * 1024 * 1024;
+
+async function* items(file: string | undefined, stdin: Readable): AsyncGenerator<unknown> {
+  if (file && file !== '-') {
+    const size = await stat(file).then((s) => s.size, (e) => { throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e.message}`); });
+    if (size <= WHOLE_FILE_LIMIT) {
+      let json: unknown;
+      try {
+        json = JSON.parse(await readFile(file, 'utf8'));
+      } catch (e) {
+        throw new CliError(`${file} is not valid JSON: ${(e as Error).message}`);
+      }
+      if (Array.isArray(json)) yield* json;
+      else yield json;
+      return;
+    }
+    yield* guarded(jsonArrayItems(createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })), file);
+    return;
+  }
+  yield* guarded(jsonArrayItems(stdin), 'standard input');
+}
+
+async function* guarded(gen: AsyncGenerator<unknown>, what: string): AsyncGenerator<unknown> {
+  try {
+    yield* gen;
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new CliError(`${what} is not valid JSON: ${e.message}`);
+    throw e;
+  }
+}
+
+/** `oof parse [--wallet W] [FILE|-]`: a JSON array of normalized transactions (design §5) on stdout. */
+export async function parseCommand(opts: { wallet?: string; file?: string }, io: { stdin: Readable; stdout: Writable }): Promise<number> {
+  if (opts.wallet !== undefined && !isSolanaAddress(opts.wallet)) throw new CliError(`--wallet ${opts.wallet} is not a Solana address`);
+  const out = io.stdout;
+  let pending = '[';
+  let first = true;
+  let index = 0;
+  const flush = async (force: boolean) => {
+    if (!force && pending.length < 1 << 16) return;
+    if (!out.write(pending)) await new Promise((r) => out.once('drain', r));
+    pending = '';
+  };
+  for await (const item of items(opts.file, io.stdin)) {
+    let parsed;
+    try {
+      parsed = parseTransactions(item, opts.wallet);
+    } catch (e) {
+      if (e instanceof ParseError) throw new CliError(`transaction ${index}${e.message.replace(/^\$(: )?/, (_m, colon) => (colon ? ': ' : ''))}`);
+      throw e;
+    }
+    for (const n of parsed) {
+      pending += (first ? '\n' : ',\n') + JSON.stringify(n);
+      first = false;
+    }
+    index++;
+    await flush(false);
+  }
+  pending += first ? ']\n' : '\n]\n';
+  await flush(true);
+  return 0;
+}
