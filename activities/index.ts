@@ -1,14 +1,22 @@
+import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import { createAnalysisActivities } from './analysis/progress';
+import type { SolanaRpcClient } from './chain/solana-rpc';
+import { createIngestionActivities } from './ingestion/backfill-activities';
+import { createWorkflowActivities } from './temporal/workflow-activities';
 
 export interface ActivityDeps {
   db: Db;
+  rpc?: SolanaRpcClient;
+  temporal?: Client;
 }
 
 /** Every activity the worker registers, built from the dependencies the worker wires in. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createAnalysisActivities(deps),
+    ...createIngestionActivities(deps),
+    ...createWorkflowActivities(deps),
   };
 }
 

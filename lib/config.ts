@@ -14,6 +14,8 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('oof'),
   RPC_PRIMARY: z.preprocess(emptyAsUndefined, optionalUrl),
+  RPC_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  RPC_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   HELIUS_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   HELIUS_WEBHOOK_AUTH: z.preprocess(emptyAsUndefined, z.string().min(8, 'must be at least 8 characters').optional()),
   JUPITER_BASE_URL: z.string().url().default('https://api.jup.ag'),

@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import * as initialSchema from './20261124000000_initial_schema';
+import * as ingestion from './20261124010000_ingestion';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
 // An explicit, ordered list instead of a directory scan: it works the same under tsx, jest and a compiled build.
 const migrations: Array<[string, Migration]> = [
   ['20261124000000_initial_schema', initialSchema],
+  ['20261124010000_ingestion', ingestion],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -10,17 +10,21 @@ async function main(): Promise<void> {
   const log = createLogger('oof-worker', config.LOG_LEVEL);
   const database = await resolveDatabaseUrl(config, log);
   const db = createDb(database.url, { applicationName: 'oof-worker' });
-  const { worker, connection } = await createWorker({
+  const { worker, close: closeConnections } = await createWorker({
     temporalAddress: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db,
     log,
+    rpcUrl: config.RPC_PRIMARY,
+    rpcConcurrency: config.RPC_CONCURRENCY,
+    rpcTimeoutMs: config.RPC_TIMEOUT_MS,
   });
+  if (!config.RPC_PRIMARY) log.warn('RPC_PRIMARY is not set: backfills will find nothing to read');
   const running = worker.run();
   const close = async () => {
     await running;
-    await connection.close();
+    await closeConnections();
     await db.destroy();
     await database.stop();
   };

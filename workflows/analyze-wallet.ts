@@ -1,10 +1,17 @@
-import { log, proxyActivities } from '@temporalio/workflow';
+import { executeChild, log, proxyActivities, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { backfillWallet } from './backfill-wallet';
+import { backfillWorkflowId } from './ids';
+import { WALLET } from './search-attributes';
 import type { AnalyzeWalletOptions, WalletSummary } from './types';
 
-const { recordWalletProgress } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+const { recordWalletProgress, trackWallet, countWalletTransactions } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const { awaitWorkflowClosed } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '30 seconds',
 });
 
 export interface AnalyzeWalletInput {
@@ -15,11 +22,31 @@ export interface AnalyzeWalletInput {
   options?: AnalyzeWalletOptions;
 }
 
-/** One wallet of an analysis: backfill, then detection on the stored actions. */
+function isAlreadyStarted(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'WorkflowExecutionAlreadyStartedError' || /already started/i.test(err.message));
+}
+
+/** One wallet of an analysis: backfill (shared with any other analysis of the same wallet), then detection. */
 export async function analyzeWallet(input: AnalyzeWalletInput): Promise<WalletSummary> {
   const { analysisId, wallet } = input;
+  await trackWallet(wallet);
   await recordWalletProgress(analysisId, wallet, { stage: 'backfilling', transactions: 0, moments: 0 });
-  const transactions = 0;
+  const backfillId = backfillWorkflowId(wallet);
+  try {
+    await executeChild(backfillWallet, {
+      workflowId: backfillId,
+      args: [{ wallet, analysisId, from: input.from, to: input.to, ...input.options }],
+      typedSearchAttributes: [{ key: WALLET, value: wallet }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    });
+  } catch (err) {
+    // Another analysis is backfilling this wallet right now: wait for that one instead of fetching twice.
+    if (!isAlreadyStarted(err)) throw err;
+    log.info('backfill already running, waiting for it', { wallet, backfillId });
+    await awaitWorkflowClosed(backfillId);
+  }
+  const transactions = await countWalletTransactions(wallet);
+  await recordWalletProgress(analysisId, wallet, { stage: 'detecting', transactions, moments: 0 });
   const moments = 0;
   await recordWalletProgress(analysisId, wallet, { stage: 'completed', transactions, moments });
   log.info('wallet analysed', { analysisId, wallet, transactions, moments });

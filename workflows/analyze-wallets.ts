@@ -8,7 +8,7 @@ import type { AnalysisProgress, AnalysisSummary, AnalyzeRequest, WalletProgress 
 export const progressQuery = defineQuery<AnalysisProgress>('progress');
 
 const { startAnalysisRecord, finishAnalysisRecord, recordWalletProgress } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 

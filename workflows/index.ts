@@ -1,3 +1,4 @@
 // The worker's workflow bundle entry: every workflow type the task queue serves.
 export { analyzeWallets, progressQuery } from './analyze-wallets';
 export { analyzeWallet } from './analyze-wallet';
+export { backfillWallet, backfillProgressQuery } from './backfill-wallet';

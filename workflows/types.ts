@@ -17,6 +17,8 @@ export interface AnalyzeWalletOptions {
   batchSize?: number;
   /** Pages handled before backfillWallet continues as new. */
   pagesPerRun?: number;
+  listTimeoutMs?: number;
+  heartbeatTimeoutMs?: number;
 }
 
 export type WalletStage = 'queued' | 'backfilling' | 'detecting' | 'completed' | 'failed';

@@ -44,14 +44,16 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
 }
 
 /** A worker on its own task queue, so test files running side by side never take each other's tasks. */
-export async function startTestWorker(taskQueue: string, db: Db): Promise<{ worker: Worker; stop(): Promise<void> }> {
-  const { worker, connection } = await createWorker({
+export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?: string } = {}): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const { worker, close } = await createWorker({
     temporalAddress: testEnv().temporalAddress,
     namespace: 'default',
     taskQueue,
     db,
     log: testLog,
     workflowBundlePath: testEnv().workflowBundle,
+    rpcUrl: opts.rpcUrl,
+    rpcConcurrency: 16,
   });
   const running = worker.run();
   return {
@@ -59,7 +61,7 @@ export async function startTestWorker(taskQueue: string, db: Db): Promise<{ work
     stop: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
-      await connection.close();
+      await close();
     },
   };
 }
