@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import { createAnalysisActivities } from './analysis/progress';
 import type { SolanaRpcClient } from './chain/solana-rpc';
+import { createActorActivities } from './ingestion/actor-activities';
 import { createIngestionActivities } from './ingestion/backfill-activities';
 import { createWorkflowActivities } from './temporal/workflow-activities';
 
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createAnalysisActivities(deps),
     ...createIngestionActivities(deps),
+    ...createActorActivities(deps),
     ...createWorkflowActivities(deps),
   };
 }

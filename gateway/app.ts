@@ -9,23 +9,43 @@ import { problemMiddleware } from './problem';
 import { requestIdMiddleware } from './request-id';
 import { analysesRouter } from './routes/analyses';
 import { healthRouter } from './routes/health';
+import { heliusWebhookRouter } from './webhooks/helius';
 
 export interface GatewayDeps {
   config: Config;
   db: Db;
   temporal: Client;
   log: Logger;
+  /** Called after a webhook delivery stored new transactions (the dispatcher's nudge). */
+  onWebhookStored?: () => void;
 }
 
-export function createApp(d: GatewayDeps): Koa {
+export type AppRole = 'api' | 'indexer';
+
+/** The Koa app: `api` serves everything; `indexer` only health and the webhook, for scaling ingestion apart. */
+export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   const app = new Koa({ proxy: false });
   app.silent = true; // errors are logged by problemMiddleware with the request id
   app.use(requestIdMiddleware(d.log));
   app.use(problemMiddleware(d.log));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
 
   const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE });
   app.use(health.routes()).use(health.allowedMethods());
+
+  const webhook = heliusWebhookRouter({
+    db: d.db,
+    log: d.log,
+    authorization: d.config.HELIUS_WEBHOOK_AUTH,
+    maxBytes: d.config.WEBHOOK_MAX_BYTES,
+    maxItems: d.config.WEBHOOK_MAX_ITEMS,
+    onStored: d.onWebhookStored,
+  });
+  app.use(webhook.routes()).use(webhook.allowedMethods());
+  if (role === 'indexer') return app;
+
+  // The webhook route parses its own (larger) bodies; everything else is small JSON.
+  const smallJson = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' });
+  app.use(async (ctx, next) => (ctx.path.startsWith('/webhooks/') ? next() : smallJson(ctx, next)));
 
   const auth = requireAuth({
     appSecret: d.config.appSecret,

@@ -4,23 +4,30 @@ import { createDb } from '../lib/db';
 import { resolveDatabaseUrl } from '../lib/database-url';
 import { createLogger } from '../lib/logger';
 import { onShutdown } from '../lib/shutdown';
-import { createApp } from './app';
+import { createApp, type AppRole } from './app';
 import { listen } from './server';
+import { WebhookDispatcher } from './webhooks/dispatcher';
 
+/** `gateway/main.ts` serves the API; `gateway/main.ts indexer` only the webhook receiver, on INDEXER_PORT. */
 async function main(): Promise<void> {
+  const role: AppRole = process.argv[2] === 'indexer' ? 'indexer' : 'api';
   const config = loadConfig();
-  const log = createLogger('oof-gateway', config.LOG_LEVEL);
-  if (config.appSecretGenerated) log.warn('APP_SECRET is not set: using a random one for this process (service tokens will not survive a restart)');
-  if (config.allowAnonymous) log.warn('requests without credentials are accepted (AUTH_ALLOW_ANONYMOUS; development only)');
+  const log = createLogger(role === 'api' ? 'oof-gateway' : 'oof-indexer', config.LOG_LEVEL);
+  if (config.appSecretGenerated && role === 'api') log.warn('APP_SECRET is not set: using a random one for this process (service tokens will not survive a restart)');
+  if (config.allowAnonymous && role === 'api') log.warn('requests without credentials are accepted (AUTH_ALLOW_ANONYMOUS; development only)');
+  if (!config.HELIUS_WEBHOOK_AUTH) log.warn('HELIUS_WEBHOOK_AUTH is not set: POST /webhooks/helius answers 503');
   const database = await resolveDatabaseUrl(config, log);
-  const db = createDb(database.url, { applicationName: 'oof-gateway' });
+  const db = createDb(database.url, { applicationName: `oof-${role}` });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ config, db, temporal, log });
-  const server = await listen(app, config.PORT);
-  log.info({ url: `http://127.0.0.1:${server.port}` }, 'gateway listening');
+  const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log });
+  dispatcher.start();
+  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge() }, role);
+  const server = await listen(app, role === 'api' ? config.PORT : config.INDEXER_PORT);
+  log.info({ url: `http://127.0.0.1:${server.port}`, role }, 'listening');
   onShutdown(log, async () => {
     await server.close(config.SHUTDOWN_GRACE_MS);
+    await dispatcher.stop();
     await connection.close();
     await db.destroy();
     await database.stop();

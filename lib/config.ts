@@ -18,6 +18,10 @@ const schema = z.object({
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   HELIUS_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   HELIUS_WEBHOOK_AUTH: z.preprocess(emptyAsUndefined, z.string().min(8, 'must be at least 8 characters').optional()),
+  WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  WEBHOOK_MAX_ITEMS: z.coerce.number().int().min(1).default(1000),
+  /** Where the indexer process (webhook receiver only) listens. */
+  INDEXER_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   JUPITER_BASE_URL: z.string().url().default('https://api.jup.ag'),
   JUPITER_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   PRICE_HISTORY_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['birdeye', 'coingecko', 'geckoterminal', 'none']).default('none')),

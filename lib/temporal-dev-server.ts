@@ -96,6 +96,8 @@ export interface DevServerOptions {
   namespace?: string;
   readyTimeoutMs?: number;
   onOutput?: (line: string) => void;
+  /** Extra server dynamic config, KEY=JSON (tests lower the continue-as-new hint to exercise that path). */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface DevServer {
@@ -149,6 +151,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
     '--log-level', 'warn',
   ];
+  for (const [k, v] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
   if (namespace !== 'default') args.push('--namespace', namespace);
   if (opts.headless) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort ?? port + 1000));

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as initialSchema from './20261124000000_initial_schema';
 import * as ingestion from './20261124010000_ingestion';
+import * as webhookDispatch from './20261124020000_webhook_dispatch';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -8,6 +9,7 @@ interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<v
 const migrations: Array<[string, Migration]> = [
   ['20261124000000_initial_schema', initialSchema],
   ['20261124010000_ingestion', ingestion],
+  ['20261124020000_webhook_dispatch', webhookDispatch],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -13,7 +13,13 @@ import { freePort, startDevServer } from '../lib/temporal-dev-server';
 export default async function globalSetup(): Promise<void> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'oof-test-'));
   const started = Date.now();
-  const temporal = await startDevServer({ dbFile: path.join(tmp, 'temporal.sqlite'), port: await freePort(), headless: true });
+  const temporal = await startDevServer({
+    dbFile: path.join(tmp, 'temporal.sqlite'),
+    port: await freePort(),
+    headless: true,
+    // Suggest continue-as-new early so the long-lived workflows take that path in seconds, not hours.
+    dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 300 },
+  });
   (globalThis as any).__OOF_TEST__ = { tmp, temporal };
 
   const adminUrl = await postgresAdminUrl(tmp);

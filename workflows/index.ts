@@ -2,3 +2,4 @@
 export { analyzeWallets, progressQuery } from './analyze-wallets';
 export { analyzeWallet } from './analyze-wallet';
 export { backfillWallet, backfillProgressQuery } from './backfill-wallet';
+export { walletActor, transactionsSignal, actorStateQuery } from './wallet-actor';

@@ -21,3 +21,13 @@ export function walletsTouched(view: TxView): string[] {
   for (const t of view.tokens.values()) if (t.owner && t.delta !== 0n) set.add(t.owner);
   return [...set];
 }
+
+/**
+ * Every account a transaction could matter to: walletsTouched plus any account whose lamports changed (a plain SOL
+ * receiver). Callers intersect this with the wallets they follow.
+ */
+export function accountsTouched(view: TxView): string[] {
+  const set = new Set(walletsTouched(view));
+  for (const [account, delta] of view.lamportDelta) if (delta !== null && delta !== 0n && !view.tokens.has(account)) set.add(account);
+  return [...set];
+}

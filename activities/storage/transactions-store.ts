@@ -33,6 +33,8 @@ export async function storeTransactions(db: Db, items: IngestedTx[]): Promise<{ 
       failed: i.view.failed,
       source: i.source,
       raw: JSON.stringify(i.raw),
+      // Stored by a worker that also links the wallets itself: nothing left for the webhook dispatcher.
+      dispatched_at: new Date(),
     }));
     // Sorted so concurrent batches take row locks in the same order and cannot deadlock.
     txRows.sort((a, b) => (a.signature < b.signature ? -1 : 1));

@@ -7,8 +7,8 @@ import { testLog } from './env';
 
 export interface TestGateway { url: string; server: RunningServer; close(): Promise<void> }
 
-export async function startTestGateway(config: Config, db: Db, temporal: Client): Promise<TestGateway> {
-  const app = createApp({ config, db, temporal, log: testLog });
+export async function startTestGateway(config: Config, db: Db, temporal: Client, onWebhookStored?: () => void): Promise<TestGateway> {
+  const app = createApp({ config, db, temporal, log: testLog, onWebhookStored });
   const server = await listen(app, 0, '127.0.0.1');
   return { url: `http://127.0.0.1:${server.port}`, server, close: () => server.close(1000) };
 }

@@ -1,0 +1,119 @@
+import type { Client } from '@temporalio/client';
+import { toView } from '../../activities/parsing/input';
+import { accountsTouched } from '../../activities/parsing/parse';
+import type { Db } from '../../lib/db';
+import type { Logger } from '../../lib/logger';
+import { walletActorWorkflowId } from '../../workflows/ids';
+import { WALLET } from '../../workflows/search-attributes';
+
+export interface DispatcherDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+  batchSize?: number;
+  idleMs?: number;
+  /** A signal that takes longer fails the round (the rows stay for the next one) instead of holding their locks. */
+  signalTimeoutMs?: number;
+}
+
+/**
+ * Signals each tracked wallet's actor with the signatures of stored-but-undispatched webhook rows, then marks them
+ * dispatched in the same database transaction. Rows are claimed with SKIP LOCKED, so several gateways share the
+ * work; a failed signal leaves the rows for the next round (a repeated signal is harmless: the actor dedupes).
+ */
+export class WebhookDispatcher {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  private failures = 0;
+
+  constructor(private readonly d: DispatcherDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** New rows were stored: run soon rather than at the next idle tick. */
+  nudge(): void {
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.round().finally(() => { this.running = undefined; });
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async round(): Promise<void> {
+    let next = this.d.idleMs ?? 1000;
+    try {
+      const handled = await this.dispatchBatch();
+      this.failures = 0;
+      if (handled === (this.d.batchSize ?? 500) || this.again) next = 0;
+    } catch (err) {
+      this.failures++;
+      next = Math.min(30_000, 500 * 2 ** this.failures);
+      this.d.log.warn({ err: (err as Error).message, retryInMs: next }, 'webhook dispatch failed; will retry');
+    }
+    this.again = false;
+    this.schedule(next);
+  }
+
+  /** One claimed batch; returns how many rows it handled. */
+  async dispatchBatch(): Promise<number> {
+    return this.d.db.transaction(async (trx) => {
+      const rows = await trx('transactions')
+        .whereNull('dispatched_at')
+        .orderBy('received_at')
+        .limit(this.d.batchSize ?? 500)
+        .forUpdate()
+        .skipLocked()
+        .select('signature', 'raw');
+      if (rows.length === 0) return 0;
+      const bySig = new Map<string, string[]>();
+      const candidates = new Set<string>();
+      for (const r of rows) {
+        let accounts: string[] = [];
+        try {
+          accounts = accountsTouched(toView(r.raw));
+        } catch {
+          accounts = [];
+        }
+        bySig.set(r.signature, accounts);
+        for (const a of accounts) candidates.add(a);
+      }
+      const tracked = new Set(
+        (await trx('tracked_wallets').whereIn('wallet', [...candidates]).select('wallet')).map((r: any) => r.wallet as string),
+      );
+      const perWallet = new Map<string, string[]>();
+      for (const [sig, accounts] of bySig) {
+        for (const a of accounts) if (tracked.has(a)) perWallet.set(a, [...(perWallet.get(a) ?? []), sig]);
+      }
+      for (const [wallet, signatures] of perWallet) {
+        await this.d.temporal.withDeadline(Date.now() + (this.d.signalTimeoutMs ?? 5000), () => this.d.temporal.workflow.signalWithStart('walletActor', {
+          workflowId: walletActorWorkflowId(wallet),
+          taskQueue: this.d.taskQueue,
+          args: [{ wallet }],
+          signal: 'transactions',
+          signalArgs: [{ signatures }],
+          typedSearchAttributes: [{ key: WALLET, value: wallet }],
+        }));
+      }
+      await trx('transactions').whereIn('signature', rows.map((r: any) => r.signature)).update({ dispatched_at: trx.fn.now() });
+      return rows.length;
+    });
+  }
+}

@@ -1,0 +1,68 @@
+import type { Db } from '../../lib/db';
+import { fakeSignature, prng } from '../../lib/replay/synthetic-history';
+import { eventually, startTestWorker, temporalClient, testDb, uniqueQueue } from '../helpers/env';
+import { expectedActionRows, storedActionRows } from '../helpers/expected-rows';
+import { readJson } from '../helpers/fixtures';
+import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
+import { syntheticHistory } from '../../lib/replay/synthetic-history';
+import { unwrap } from '../helpers/fixtures';
+
+const sample = readJson('apis/helius-enhanced-swap-jupiter.json');
+
+describe('walletActor', () => {
+  let db: Db;
+  let temporal: Awaited<ReturnType<typeof temporalClient>>;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  const rpc = new SolanaRpcReplayServer();
+  const queue = uniqueQueue('actor');
+
+  beforeAll(async () => {
+    db = testDb();
+    temporal = await temporalClient();
+    await rpc.start();
+    worker = await startTestWorker(queue, db, { rpcUrl: rpc.url });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await rpc.stop();
+    await temporal?.close();
+    await db?.destroy();
+  });
+
+  it('ingests hundreds of signals across continue-as-new without losing or repeating one', async () => {
+    const wallet = sample.feePayer as string;
+    const rand = prng(7);
+    const txs = Array.from({ length: 400 }, (_, i) => ({ ...structuredClone(sample), signature: fakeSignature(rand), slot: sample.slot + 1000 + i }));
+    // Stored as the webhook stores them, then announced one signal per transaction (some twice).
+    await db('transactions').insert(txs.map((t) => ({ signature: t.signature, slot: t.slot, block_time: new Date(t.timestamp * 1000), fee_lamports: String(t.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(t), dispatched_at: new Date() })));
+    const id = `wallet/${wallet}-can`;
+    const handle = await temporal.client.workflow.signalWithStart('walletActor', {
+      workflowId: id, taskQueue: queue, args: [{ wallet, quietPeriodMs: 3000, batchSize: 7 }],
+      signal: 'transactions', signalArgs: [{ signatures: [txs[0]!.signature] }],
+    });
+    for (let i = 0; i < txs.length; i += 10) {
+      await Promise.all(txs.slice(i, i + 10).map((t) => handle.signal('transactions', { signatures: [t.signature] })));
+      if (i % 50 === 0) await handle.signal('transactions', { signatures: [txs[i]!.signature] }); // a duplicate
+    }
+    await eventually(async () => ((await storedActionRows(db, wallet)).length >= 400 ? true : undefined), 60_000, 200);
+    expect(await storedActionRows(db, wallet)).toEqual(expectedActionRows(txs, wallet));
+    const runs: string[] = [];
+    for await (const wf of temporal.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(wf.runId);
+    expect(runs.length).toBeGreaterThan(1); // it continued as new at least once
+    // After the quiet period it ends by itself.
+    const final = await temporal.client.workflow.getHandle(id).result();
+    expect(final).toMatchObject({ pending: 0 });
+  }, 120_000);
+
+  it('fetches over RPC what was announced but not stored', async () => {
+    const wallet = '2ojv9BAiHUrvsm9gxDe7fJSzbNZSJcxZvf8dqmWGHG8S';
+    const txs = syntheticHistory({ wallet, count: 12, templates: [unwrap(readJson('transactions/metamask/swap-usdc-to-jup.json'))] });
+    rpc.add(txs);
+    const handle = await temporal.client.workflow.signalWithStart('walletActor', {
+      workflowId: `wallet/${wallet}`, taskQueue: queue, args: [{ wallet, quietPeriodMs: 2000 }],
+      signal: 'transactions', signalArgs: [{ signatures: txs.map((t) => t.transaction.signatures[0]) }],
+    });
+    expect(await handle.result()).toMatchObject({ processed: 12, swaps: 12, pending: 0 });
+    expect(await storedActionRows(db, wallet)).toEqual(expectedActionRows(txs, wallet));
+  });
+});

@@ -1,0 +1,86 @@
+import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+export interface TransactionsSignal { signatures: string[] }
+export const transactionsSignal = defineSignal<[TransactionsSignal]>('transactions');
+
+export interface ActorState {
+  pending: number;
+  processed: number;
+  swaps: number;
+  lastActivityAt?: string;
+}
+export const actorStateQuery = defineQuery<ActorState>('state');
+
+export interface WalletActorInput {
+  wallet: string;
+  /** Work carried over from the previous run (continue-as-new). */
+  pending?: string[];
+  /** Signatures not found yet, retried after retryMissingAfterMs, and how often they have been. */
+  missing?: Record<string, number>;
+  processed?: number;
+  swaps?: number;
+  /** The actor ends after this long without a signal (default 1 h); the next webhook starts it again. */
+  quietPeriodMs?: number;
+  batchSize?: number;
+  retryMissingAfterMs?: number;
+  maxMissingRetries?: number;
+}
+
+/**
+ * One long-lived actor per wallet, fed by the `transactions` signal (signalWithStart from the webhook dispatcher):
+ * ingests each signature once, in order of arrival, and hands new swaps on. Continues as new when Temporal suggests
+ * it, carrying what is still pending; ends itself after a quiet period.
+ */
+export async function walletActor(input: WalletActorInput): Promise<ActorState> {
+  const { ingestWalletTransactions } = proxyActivities<Activities>({
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+  const queue: string[] = [...(input.pending ?? [])];
+  const queued = new Set(queue);
+  const missing: Record<string, number> = { ...input.missing };
+  const state: ActorState = { pending: queue.length, processed: input.processed ?? 0, swaps: input.swaps ?? 0 };
+  setHandler(transactionsSignal, ({ signatures }) => {
+    for (const s of signatures) {
+      if (typeof s === 'string' && !queued.has(s)) {
+        queued.add(s);
+        queue.push(s);
+      }
+    }
+    state.pending = queue.length;
+  });
+  setHandler(actorStateQuery, () => state);
+  const quiet = input.quietPeriodMs ?? 3_600_000;
+  const batchSize = input.batchSize ?? 100;
+
+  for (;;) {
+    const hasMissing = Object.keys(missing).length > 0;
+    const gotWork = await condition(() => queue.length > 0, hasMissing ? Math.min(quiet, input.retryMissingAfterMs ?? 30_000) : quiet);
+    if (!gotWork && hasMissing) {
+      for (const s of Object.keys(missing)) if (!queued.has(s)) { queued.add(s); queue.push(s); }
+    } else if (!gotWork) {
+      break;
+    }
+    const batch = queue.splice(0, batchSize);
+    const result = await ingestWalletTransactions(input.wallet, batch);
+    for (const s of batch) queued.delete(s);
+    for (const s of batch) if (!result.missing.includes(s)) delete missing[s];
+    for (const s of result.missing) {
+      missing[s] = (missing[s] ?? 0) + 1;
+      if (missing[s]! > (input.maxMissingRetries ?? 10)) delete missing[s];
+    }
+    state.processed += result.stored;
+    state.swaps += result.swaps.length;
+    state.pending = queue.length;
+    state.lastActivityAt = new Date().toISOString();
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof walletActor>({ ...input, pending: queue, missing, processed: state.processed, swaps: state.swaps });
+    }
+  }
+  // Signals that raced with the end are not dropped: drain them before closing.
+  await condition(allHandlersFinished);
+  if (queue.length) return continueAsNew<typeof walletActor>({ ...input, pending: queue, missing, processed: state.processed, swaps: state.swaps });
+  return state;
+}
