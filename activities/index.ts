@@ -4,6 +4,7 @@ import { createAnalysisActivities } from './analysis/progress';
 import type { SolanaRpcClient } from './chain/solana-rpc';
 import { createActorActivities } from './ingestion/actor-activities';
 import { createIngestionActivities } from './ingestion/backfill-activities';
+import { createReconcileActivities } from './ingestion/reconcile-activities';
 import { createWorkflowActivities } from './temporal/workflow-activities';
 
 export interface ActivityDeps {
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAnalysisActivities(deps),
     ...createIngestionActivities(deps),
     ...createActorActivities(deps),
+    ...createReconcileActivities(deps),
     ...createWorkflowActivities(deps),
   };
 }

@@ -41,6 +41,7 @@ const schema = z.object({
   // Development convenience: requests without credentials act as a local developer. Refused in production.
   AUTH_ALLOW_ANONYMOUS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
   MAX_WALLETS_PER_ANALYSIS: z.coerce.number().int().min(1).max(1000).default(25),
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(10_000).default(10 * 60_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
 

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initialSchema from './20261124000000_initial_schema';
 import * as ingestion from './20261124010000_ingestion';
 import * as webhookDispatch from './20261124020000_webhook_dispatch';
+import * as reconcileCursor from './20261124030000_reconcile_cursor';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -10,6 +11,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261124000000_initial_schema', initialSchema],
   ['20261124010000_ingestion', ingestion],
   ['20261124020000_webhook_dispatch', webhookDispatch],
+  ['20261124030000_reconcile_cursor', reconcileCursor],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -4,13 +4,14 @@ import { resolveDatabaseUrl } from '../lib/database-url';
 import { createLogger } from '../lib/logger';
 import { onShutdown } from '../lib/shutdown';
 import { createWorker } from './run-worker';
+import { defaultSchedules, ensureSchedules } from './schedules';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('oof-worker', config.LOG_LEVEL);
   const database = await resolveDatabaseUrl(config, log);
   const db = createDb(database.url, { applicationName: 'oof-worker' });
-  const { worker, close: closeConnections } = await createWorker({
+  const { worker, temporal, close: closeConnections } = await createWorker({
     temporalAddress: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     rpcConcurrency: config.RPC_CONCURRENCY,
     rpcTimeoutMs: config.RPC_TIMEOUT_MS,
   });
+  await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE, defaultSchedules({ reconcileEveryMs: config.RECONCILE_EVERY_MS }), log);
   if (!config.RPC_PRIMARY) log.warn('RPC_PRIMARY is not set: backfills will find nothing to read');
   const running = worker.run();
   const close = async () => {

@@ -42,6 +42,7 @@ function installRuntimeLogger(log: Logger): void {
 
 export interface RunningWorkerParts {
   worker: Worker;
+  temporal: Client;
   /** Closes the connections the worker and its activities used; call after run() has resolved. */
   close(): Promise<void>;
 }
@@ -77,6 +78,7 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
   const worker = await Worker.create(options);
   return {
     worker,
+    temporal,
     close: async () => {
       await clientConnection.close();
       await connection.close();

@@ -5,7 +5,7 @@ import { backfillWorkflowId } from './ids';
 import { WALLET } from './search-attributes';
 import type { AnalyzeWalletOptions, WalletSummary } from './types';
 
-const { recordWalletProgress, trackWallet, countWalletTransactions } = proxyActivities<Activities>({
+const { recordWalletProgress, trackWallet, countWalletTransactions, markReconciled } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -33,12 +33,14 @@ export async function analyzeWallet(input: AnalyzeWalletInput): Promise<WalletSu
   await recordWalletProgress(analysisId, wallet, { stage: 'backfilling', transactions: 0, moments: 0 });
   const backfillId = backfillWorkflowId(wallet);
   try {
-    await executeChild(backfillWallet, {
+    const totals = await executeChild(backfillWallet, {
       workflowId: backfillId,
       args: [{ wallet, analysisId, from: input.from, to: input.to, ...input.options }],
       typedSearchAttributes: [{ key: WALLET, value: wallet }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     });
+    // A listing from the newest transaction down is complete: later gap fills can stop at its top.
+    if (!input.to && totals.rpcConfigured) await markReconciled(wallet, totals.newestSignature);
   } catch (err) {
     // Another analysis is backfilling this wallet right now: wait for that one instead of fetching twice.
     if (!isAlreadyStarted(err)) throw err;

@@ -12,6 +12,8 @@ export interface BackfillTotals {
   actions: number;
   /** False when the worker has no RPC endpoint: nothing could be read. */
   rpcConfigured: boolean;
+  /** The newest signature the listing saw: where the next gap fill can stop. */
+  newestSignature?: string;
 }
 
 export interface BackfillInput {
@@ -65,6 +67,7 @@ export async function backfillWallet(input: BackfillInput): Promise<BackfillTota
     if (!page.configured) return { ...totals, rpcConfigured: false };
     const sigs = page.signatures;
     if (sigs.length === 0) return totals;
+    totals.newestSignature ??= sigs[0]!.signature;
     const reachedFrom = fromS !== undefined && sigs.some((s) => s.blockTime !== null && s.blockTime < fromS);
     const wanted = sigs
       .filter((s) => s.blockTime === null || ((toS === undefined || s.blockTime <= toS) && (fromS === undefined || s.blockTime >= fromS)))

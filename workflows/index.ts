@@ -3,3 +3,4 @@ export { analyzeWallets, progressQuery } from './analyze-wallets';
 export { analyzeWallet } from './analyze-wallet';
 export { backfillWallet, backfillProgressQuery } from './backfill-wallet';
 export { walletActor, transactionsSignal, actorStateQuery } from './wallet-actor';
+export { reconcileWallets } from './reconcile-wallets';

@@ -1,0 +1,40 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Logger } from '../lib/logger';
+
+export interface ScheduleDef {
+  scheduleId: string;
+  workflowType: string;
+  everyMs: number;
+  args?: unknown[];
+  note: string;
+}
+
+/**
+ * Creates the schedules the system runs on, once: a second worker start finds them and leaves them alone, so an
+ * operator's pause in the Temporal UI survives restarts. Overlap is SKIP: a slow run is never stacked.
+ */
+export async function ensureSchedules(client: Client, taskQueue: string, defs: ScheduleDef[], log: Logger): Promise<string[]> {
+  const created: string[] = [];
+  for (const def of defs) {
+    try {
+      await client.schedule.create({
+        scheduleId: def.scheduleId,
+        spec: { intervals: [{ every: def.everyMs }] },
+        action: { type: 'startWorkflow', workflowType: def.workflowType, taskQueue, args: def.args ?? [], workflowId: def.scheduleId },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+        state: { note: def.note },
+      });
+      created.push(def.scheduleId);
+      log.info({ scheduleId: def.scheduleId, everyMs: def.everyMs }, 'schedule created');
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    }
+  }
+  return created;
+}
+
+export function defaultSchedules(o: { reconcileEveryMs: number }): ScheduleDef[] {
+  return [
+    { scheduleId: 'reconcile-wallets', workflowType: 'reconcileWallets', everyMs: o.reconcileEveryMs, args: [{}], note: 'gap fill of tracked wallets (webhooks Helius dropped)' },
+  ];
+}
