@@ -6,8 +6,9 @@ import { isSolanaAddress } from '../lib/solana-address';
 import { jsonArrayItems } from './json-array-stream';
 import { CliError } from './errors';
 
-// Below this a file is read whole: one JSON.parse is the fastest path. Above it, items are streamed one by one.
-const WHOLE_FILE_LIMIT = 128 * 1024 * 1024;
+// Below this a file is read whole: one JSON.parse is the fastest path. Above it (and V8 cannot hold a string much
+// past 512 MiB anyway) items are streamed one by one with bounded memory.
+const WHOLE_FILE_LIMIT = Number(process.env.OOF_PARSE_WHOLE_FILE_LIMIT ?? 400 * 1024 * 1024);
 
 async function* items(file: string | undefined, stdin: Readable): AsyncGenerator<unknown> {
   if (file && file !== '-') {

@@ -4,8 +4,8 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 
 /** Runs one of the project's TypeScript entry points (workers/main.ts, gateway/main.ts) as its own Node process. */
-export function spawnEntry(entry: string, env: NodeJS.ProcessEnv, opts: { silent?: boolean; args?: string[] } = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...(opts.args ?? [])], {
+export function spawnEntry(entry: string, env: NodeJS.ProcessEnv, opts: { silent?: boolean; args?: string[]; nodeArgs?: string[] } = {}): ChildProcess {
+  return spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, entry), ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: opts.silent ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],

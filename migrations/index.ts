@@ -3,6 +3,8 @@ import * as initialSchema from './20261124000000_initial_schema';
 import * as ingestion from './20261124010000_ingestion';
 import * as webhookDispatch from './20261124020000_webhook_dispatch';
 import * as reconcileCursor from './20261124030000_reconcile_cursor';
+import * as transactionAccounts from './20261124040000_transaction_accounts';
+import * as rawLz4 from './20261124050000_raw_lz4';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -12,6 +14,8 @@ const migrations: Array<[string, Migration]> = [
   ['20261124010000_ingestion', ingestion],
   ['20261124020000_webhook_dispatch', webhookDispatch],
   ['20261124030000_reconcile_cursor', reconcileCursor],
+  ['20261124040000_transaction_accounts', transactionAccounts],
+  ['20261124050000_raw_lz4', rawLz4],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

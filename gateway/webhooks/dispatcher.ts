@@ -72,6 +72,16 @@ export class WebhookDispatcher {
     this.schedule(next);
   }
 
+  /** Rows stored before the accounts column existed: route them from their raw payload. */
+  private async accountsFromRaw(trx: Db, signature: string): Promise<string[]> {
+    const row = await trx('transactions').where({ signature }).first('raw');
+    try {
+      return accountsTouched(toView(row.raw));
+    } catch {
+      return [];
+    }
+  }
+
   /** One claimed batch; returns how many rows it handled. */
   async dispatchBatch(): Promise<number> {
     return this.d.db.transaction(async (trx) => {
@@ -81,17 +91,12 @@ export class WebhookDispatcher {
         .limit(this.d.batchSize ?? 500)
         .forUpdate()
         .skipLocked()
-        .select('signature', 'raw');
+        .select('signature', 'accounts');
       if (rows.length === 0) return 0;
       const bySig = new Map<string, string[]>();
       const candidates = new Set<string>();
       for (const r of rows) {
-        let accounts: string[] = [];
-        try {
-          accounts = accountsTouched(toView(r.raw));
-        } catch {
-          accounts = [];
-        }
+        const accounts: string[] = r.accounts ?? (await this.accountsFromRaw(trx, r.signature));
         bySig.set(r.signature, accounts);
         for (const a of accounts) candidates.add(a);
       }

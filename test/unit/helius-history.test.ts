@@ -20,7 +20,7 @@ describe('Helius enhanced-history client against a local server speaking its pro
     if (throttle > 0) { throttle--; return send(429, { jsonrpc: '2.0', error: { code: -32005, message: 'Too many requests' } }, { 'retry-after': '0' }); }
     const before = url.searchParams.get('before-signature');
     const limit = Number(url.searchParams.get('limit'));
-    let start = before ? all.findIndex((t) => t.signature === before) + 1 : 0;
+    const start = before ? all.findIndex((t) => t.signature === before) + 1 : 0;
     const type = url.searchParams.get('type');
     if (type) {
       // Like Helius: look at a window of ~50 and, finding nothing, say where to continue.

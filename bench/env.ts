@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDb, migrateLatest } from '../lib/db';
+import { freePort, startDevServer, type DevServer } from '../lib/temporal-dev-server';
+
+export interface BenchEnv {
+  temporal: DevServer;
+  databaseUrl: string;
+  tmp: string;
+  stop(): Promise<void>;
+}
+
+/** A Temporal dev server and a fresh, migrated Postgres database for one benchmark; stop() removes both. */
+export async function startBenchEnv(): Promise<BenchEnv> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'oof-bench-'));
+  const temporal = await startDevServer({ dbFile: path.join(tmp, 'temporal.sqlite'), port: await freePort(), headless: true });
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `oof_bench_${Date.now()}`;
+  const admin = createDb(adminUrl, { poolMax: 1 });
+  await admin.raw('create database ??', [name]);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const db = createDb(u.toString(), { poolMax: 1 });
+  await migrateLatest(db);
+  await db.destroy();
+  return {
+    temporal,
+    databaseUrl: u.toString(),
+    tmp,
+    stop: async () => {
+      await temporal.stop();
+      await admin.raw('drop database if exists ?? with (force)', [name]);
+      await admin.destroy();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}

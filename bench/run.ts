@@ -1,0 +1,38 @@
+/** `npm run bench [-- name…] [-- --json]`: runs the benchmarks, prints their figures and the machine they ran on. */
+import { machine, type BenchResult } from './machine';
+import { backfillBench } from './backfill';
+import { parseBench } from './parse';
+import { webhookBench } from './webhook';
+
+const BENCHES: Record<string, () => Promise<BenchResult>> = {
+  parse: () => parseBench(),
+  webhook: () => webhookBench(),
+  backfill: () => backfillBench(),
+};
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  const names = args.filter((a) => !a.startsWith('--'));
+  const selected = names.length ? names : Object.keys(BENCHES);
+  for (const n of selected) if (!BENCHES[n]) throw new Error(`unknown benchmark "${n}"; known: ${Object.keys(BENCHES).join(', ')}`);
+  const results: BenchResult[] = [];
+  const m = machine();
+  if (!json) console.log(`machine: ${Object.entries(m).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
+  for (const n of selected) {
+    const r = await BENCHES[n]!();
+    results.push(r);
+    if (!json) {
+      console.log(`${r.name}${r.pass === undefined ? '' : r.pass ? '  [target met]' : '  [TARGET MISSED]'}`);
+      for (const [k, v] of Object.entries(r.figures)) console.log(`  ${k.padEnd(28)} ${v}`);
+      if (r.target) console.log(`  target: ${r.target}`);
+      console.log();
+    }
+  }
+  if (json) console.log(JSON.stringify({ machine: m, results }, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
