@@ -10,7 +10,7 @@ import type { BenchResult } from './machine';
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURES = process.env.OOF_SHARED_DIR ? path.join(process.env.OOF_SHARED_DIR, 'fixtures') : path.resolve(ROOT, '../shared/fixtures');
-const WALLET = 'BenchWa11et1111111111111111111111111111111';
+const WALLET = 'BSckwE8C23KskbMZg6qCKnhbxBPmoYp9zSWUWxzfqe6T';
 
 function template(rel: string): any {
   let j = JSON.parse(readFileSync(path.join(FIXTURES, rel), 'utf8'));

@@ -1,13 +1,12 @@
 import type { Db } from '../../lib/db';
-import { fakeSignature, prng } from '../../lib/replay/synthetic-history';
 import { eventually, startTestWorker, temporalClient, testDb, uniqueQueue } from '../helpers/env';
 import { expectedActionRows, storedActionRows } from '../helpers/expected-rows';
+import { enhancedSwaps } from '../helpers/enhanced';
 import { readJson } from '../helpers/fixtures';
 import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
 import { syntheticHistory } from '../../lib/replay/synthetic-history';
 import { unwrap } from '../helpers/fixtures';
 
-const sample = readJson('apis/helius-enhanced-swap-jupiter.json');
 
 describe('walletActor', () => {
   let db: Db;
@@ -30,9 +29,8 @@ describe('walletActor', () => {
   });
 
   it('ingests hundreds of signals across continue-as-new without losing or repeating one', async () => {
-    const wallet = sample.feePayer as string;
-    const rand = prng(7);
-    const txs = Array.from({ length: 400 }, (_, i) => ({ ...structuredClone(sample), signature: fakeSignature(rand), slot: sample.slot + 1000 + i }));
+    const wallet = 'DgsG1iyXhZJTKWtczsS2uC2XrkLQCbS5Aw5AkhhGyGka';
+    const txs = enhancedSwaps(wallet, 400, 7);
     // Stored as the webhook stores them, then announced one signal per transaction (some twice).
     await db('transactions').insert(txs.map((t) => ({ signature: t.signature, slot: t.slot, block_time: new Date(t.timestamp * 1000), fee_lamports: String(t.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(t), dispatched_at: new Date() })));
     const id = `wallet/${wallet}-can`;

@@ -2,20 +2,16 @@ import { Connection, Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { WebhookDispatcher } from '../../gateway/webhooks/dispatcher';
 import type { Db } from '../../lib/db';
-import { fakeSignature, prng } from '../../lib/replay/synthetic-history';
 import { eventually, startTestWorker, temporalClient, testConfig, testDb, testLog, uniqueQueue } from '../helpers/env';
 import { expectedActionRows, storedActionRows } from '../helpers/expected-rows';
+import { enhancedSwaps } from '../helpers/enhanced';
 import { readJson } from '../helpers/fixtures';
 import { postJson, startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const AUTH = 'Bearer s3cret-webhook-value';
 const sample = readJson('apis/helius-enhanced-swap-jupiter.json');
-const WALLET = sample.feePayer as string; // HR7KFr…, the swapper of the real sample
-
-function enhancedBatch(n: number, seed: number): any[] {
-  const rand = prng(seed);
-  return Array.from({ length: n }, (_, i) => ({ ...structuredClone(sample), signature: fakeSignature(rand), slot: sample.slot + i, timestamp: sample.timestamp + i }));
-}
+const WALLET = '7jLvewHCzyacsryPWARgZGhN9c61ibhAvcrFhfKaEdTy';
+const enhancedBatch = (n: number, seed: number) => enhancedSwaps(WALLET, n, seed);
 
 async function signalledSignatures(client: Client, wallet: string): Promise<string[]> {
   const history = await client.workflow.getHandle(`wallet/${wallet}`).fetchHistory();
