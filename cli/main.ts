@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './errors';
+import { detectCommand } from './detect-command';
 import { parseCommand } from './parse-command';
 
 const USAGE = `usage: oof <command> [options]
@@ -7,6 +8,8 @@ const USAGE = `usage: oof <command> [options]
 commands:
   parse [--wallet W] [FILE|-]   print the normalized transactions of FILE (or standard input) as a JSON array;
                                 for W, or for each transaction's fee payer when --wallet is left out
+  detect [FILE|-]               print the moments of { wallet, transactions, prices, now? } as a JSON array,
+                                sorted by at then kind
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -20,6 +23,11 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({ args: rest, options: { wallet: { type: 'string' } }, allowPositionals: true });
       if (positionals.length > 1) throw new CliError('oof parse takes at most one FILE');
       return parseCommand({ wallet: values.wallet, file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });
+    }
+    case 'detect': {
+      const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
+      if (positionals.length > 1) throw new CliError('oof detect takes at most one FILE');
+      return detectCommand({ file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });
     }
     default:
       throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);

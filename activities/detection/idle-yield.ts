@@ -1,0 +1,87 @@
+import type { NormalizedTx } from '../parsing/normalized';
+import { WSOL_MINT } from '../parsing/constants';
+import type { DetectContext } from './detectors';
+import { toUnits18, units18ToString } from './lots';
+import { D, type Dec, plain, severity, usd } from './money';
+import { iso, momentId, type Moment } from './moment';
+
+const DAY = 86_400_000;
+
+interface Touch { atMs: number; balance: bigint }
+
+/** Balance after each transaction that moved the asset (fees alone do not count as touching SOL). */
+function touches(txs: NormalizedTx[], mint: string): Touch[] {
+  const out: Touch[] = [];
+  let balance = 0n;
+  for (const tx of txs) {
+    if (!tx.blockTime) continue;
+    const atMs = Date.parse(tx.blockTime);
+    let moved = false;
+    if (mint === WSOL_MINT && tx.feeLamports !== '0') balance -= BigInt(tx.feeLamports) * 10n ** 9n;
+    if (!tx.failed) {
+      for (const a of tx.actions) {
+        if (a.sent?.mint === mint) { balance -= toUnits18(a.sent.amount); moved = true; }
+        if (a.received?.mint === mint) { balance += toUnits18(a.received.amount); moved = true; }
+      }
+    }
+    if (moved) out.push({ atMs, balance });
+    else if (out.length) out[out.length - 1]!.balance = balance; // fees between touches lower the idle balance
+  }
+  return out;
+}
+
+/**
+ * IdleYield: a USDC/USDT or SOL balance left untouched ≥ 30 days, worth ≥ $100, that would have earned ≥ $25 at the
+ * asset's APY. One moment per asset: the idle span that missed the most; an ongoing span (to now) is provisional.
+ * Balances come from the history we have: a span whose balance is not positive (history that starts mid-way) is
+ * never judged.
+ */
+export function detectIdleYield(ctx: DetectContext, txs: NormalizedTx[], mint: string, apy: string, stable: boolean): Moment | { skipped: string } | undefined {
+  const c = ctx.cfg.idleYield;
+  const ts = touches(txs, mint);
+  let best: { start: number; end: number; balance: bigint; avg: Dec; missed: Dec; days: Dec; ongoing: boolean } | undefined;
+  let skipped: string | undefined;
+  for (let k = 0; k < ts.length; k++) {
+    const start = ts[k]!.atMs;
+    const ongoing = k + 1 >= ts.length;
+    const end = ongoing ? ctx.nowMs : ts[k + 1]!.atMs;
+    const balance = ts[k]!.balance;
+    if (end - start < c.minDays * DAY || balance <= 0n) continue;
+    let avg: Dec;
+    if (stable) avg = new D(1);
+    else {
+      const s = ctx.prices.get(mint);
+      const [lo, hi] = s ? s.windowRange(start, end) : [0, 0];
+      if (!s || hi <= lo) { skipped = 'no price points in the idle span'; continue; }
+      let sum = new D(0);
+      for (let i = lo; i < hi; i++) sum = sum.plus(s.exact(i));
+      avg = sum.div(hi - lo);
+    }
+    const days = new D(end - start).div(DAY);
+    const balanceD = new D(units18ToString(balance));
+    const value = balanceD.mul(avg);
+    if (value.lt(c.minBalanceUsd)) continue;
+    const missed = value.mul(apy).mul(days).div(365);
+    if (!best || missed.gt(best.missed)) best = { start, end, balance, avg, missed, days, ongoing };
+  }
+  if (!best) return skipped ? { skipped } : undefined;
+  if (best.missed.lt(c.minUsd)) return undefined;
+  const pct = new D(apy).mul(best.days).div(365);
+  return {
+    id: momentId(best.end, ctx.wallet, 'IdleYield', mint, null),
+    kind: 'IdleYield',
+    wallet: ctx.wallet,
+    mint,
+    signature: null,
+    at: iso(best.end),
+    pct: plain(pct.toDecimalPlaces(6)),
+    missedUsd: usd(best.missed),
+    severity: severity(best.missed.div(c.fullSeverityUsd)),
+    status: best.ongoing ? 'provisional' : 'final',
+    explain: {
+      balance: units18ToString(best.balance), avgPrice: plain(best.avg.toDecimalPlaces(12)), apy, days: plain(best.days.toDecimalPlaces(4)),
+      idleFrom: iso(best.start), idleUntil: iso(best.end), balanceUsd: usd(new D(units18ToString(best.balance)).mul(best.avg)),
+      priceSource: stable ? 'stablecoin at $1' : ctx.priceSource(mint),
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { D, type Dec } from './money';
+
+/**
+ * One mint's price points, sorted by time. Searching (peaks, troughs, price-at-t) runs on float copies for speed;
+ * every number a moment reports is re-read exactly from the decimal text.
+ */
+export class PriceSeries {
+  readonly t: Float64Array;
+  readonly v: Float64Array;
+  private readonly text: string[];
+  private maxTree?: Float64Array;
+  private minTree?: Float64Array;
+  private size = 1;
+
+  constructor(points: Array<[number, string]>) {
+    const sorted = points.slice().sort((a, b) => a[0] - b[0]);
+    // Two points at the same instant: keep the last one given (a later source overrides).
+    const dedup: Array<[number, string]> = [];
+    for (const p of sorted) {
+      if (dedup.length && dedup[dedup.length - 1]![0] === p[0]) dedup[dedup.length - 1] = p;
+      else dedup.push(p);
+    }
+    this.t = new Float64Array(dedup.map((p) => p[0]));
+    this.v = new Float64Array(dedup.map((p) => Number(p[1])));
+    this.text = dedup.map((p) => p[1]);
+  }
+
+  get length(): number {
+    return this.t.length;
+  }
+
+  exact(i: number): Dec {
+    return new D(this.text[i]!);
+  }
+
+  textAt(i: number): string {
+    return this.text[i]!;
+  }
+
+  /** First index with time > ms. */
+  upperBound(ms: number): number {
+    let lo = 0;
+    let hi = this.t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.t[mid]! <= ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Design §6: the latest point at or before t if at most `staleMs` old, else the earliest after t within `staleMs`. */
+  indexAt(ms: number, staleMs: number): number | undefined {
+    const after = this.upperBound(ms);
+    const before = after - 1;
+    if (before >= 0 && ms - this.t[before]! <= staleMs) return before;
+    if (after < this.t.length && this.t[after]! - ms <= staleMs) return after;
+    return undefined;
+  }
+
+  /** Index range [lo, hi) of points in the window (from, to]. */
+  windowRange(fromMs: number, toMs: number): [number, number] {
+    return [this.upperBound(fromMs), this.upperBound(toMs)];
+  }
+
+  private build(): void {
+    const n = this.t.length;
+    while (this.size < n) this.size <<= 1;
+    this.maxTree = new Float64Array(2 * this.size).fill(-Infinity);
+    this.minTree = new Float64Array(2 * this.size).fill(Infinity);
+    this.maxTree.set(this.v, this.size);
+    this.minTree.set(this.v, this.size);
+    for (let i = this.size - 1; i >= 1; i--) {
+      this.maxTree[i] = Math.max(this.maxTree[2 * i]!, this.maxTree[2 * i + 1]!);
+      this.minTree[i] = Math.min(this.minTree[2 * i]!, this.minTree[2 * i + 1]!);
+    }
+  }
+
+  /** Index of the highest (or lowest) value in [lo, hi); the earliest one on ties. undefined when empty. */
+  extremeIndex(lo: number, hi: number, kind: 'max' | 'min'): number | undefined {
+    if (lo >= hi) return undefined;
+    if (!this.maxTree) this.build();
+    const tree = kind === 'max' ? this.maxTree! : this.minTree!;
+    const better = kind === 'max' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+    let best = kind === 'max' ? -Infinity : Infinity;
+    let l = lo + this.size;
+    let r = hi + this.size;
+    while (l < r) {
+      if (l & 1) { if (better(tree[l]!, best)) best = tree[l]!; l++; }
+      if (r & 1) { r--; if (better(tree[r]!, best)) best = tree[r]!; }
+      l >>= 1;
+      r >>= 1;
+    }
+    // The value is known; the earliest index holding it is the answer (a linear scan only over equal values' path).
+    return this.firstIndexOf(lo, hi, best, tree);
+  }
+
+  private firstIndexOf(lo: number, hi: number, target: number, tree: Float64Array): number {
+    // Descend: the leftmost leaf in [lo, hi) whose value equals target.
+    const find = (node: number, nl: number, nr: number): number => {
+      if (nr <= lo || nl >= hi || (tree === this.maxTree ? tree[node]! < target : tree[node]! > target)) return -1;
+      if (nr - nl === 1) return this.v[nl] === target ? nl : -1;
+      const mid = (nl + nr) >>> 1;
+      const left = find(2 * node, nl, mid);
+      return left >= 0 ? left : find(2 * node + 1, mid, nr);
+    };
+    return find(1, 0, this.size);
+  }
+}
+
+/** Points as the CLI and the API take them: [ISO time or unix seconds, "usd"]. */
+export function toPoints(raw: Array<[string | number, string | number]>): Array<[number, string]> {
+  return raw.map(([time, value], i) => {
+    const ms = typeof time === 'number' ? time * 1000 : Date.parse(time);
+    if (!Number.isFinite(ms)) throw new Error(`price point ${i}: "${time}" is not an ISO time or unix seconds`);
+    const text = typeof value === 'number' ? String(value) : value;
+    if (!/^\d+(\.\d+)?$/.test(text)) throw new Error(`price point ${i}: "${value}" is not a non-negative decimal`);
+    return [ms, text];
+  });
+}

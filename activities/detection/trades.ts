@@ -1,0 +1,84 @@
+import type { NormalizedTx } from '../parsing/normalized';
+import { WSOL_MINT } from '../parsing/constants';
+import type { DetectionConfig } from './config';
+import { D, type Dec } from './money';
+import type { PriceSeries } from './price-series';
+
+/**
+ * One side of a swap. Quantities travel as their exact decimal text plus a float used only to search and screen;
+ * whatever a moment reports is recomputed from the text (see exactPrice).
+ */
+export interface Leg {
+  signature: string;
+  atMs: number;
+  /** Position in the wallet's ordered history: breaks ties between transactions in the same second. */
+  seq: number;
+  side: 'buy' | 'sell';
+  mint: string;
+  qty: string;
+  qtyF: number;
+  otherMint: string;
+  otherQty: string;
+  otherQtyF: number;
+  source?: string;
+}
+
+export type PriceBasis = 'execution-vs-stablecoin' | 'execution-vs-SOL' | 'market-at-trade';
+
+export interface PricedLeg extends Leg {
+  priceF: number;
+  basis: PriceBasis;
+  /** The price point used (the SOL point for execution-vs-SOL, the token's for market-at-trade). */
+  pointIndex?: number;
+}
+
+export interface SkippedLeg { leg: Leg; reason: string }
+
+/** Every swap is a sell of what was sent and a buy of what was received, in history order. */
+export function legsOf(txs: NormalizedTx[]): Leg[] {
+  const legs: Leg[] = [];
+  txs.forEach((tx, seq) => {
+    if (tx.failed || !tx.blockTime) return;
+    const atMs = Date.parse(tx.blockTime);
+    for (const a of tx.actions) {
+      if (a.kind !== 'swap' || !a.sent || !a.received) continue;
+      const sentF = Number(a.sent.amount);
+      const recvF = Number(a.received.amount);
+      legs.push({ signature: tx.signature, atMs, seq, side: 'sell', mint: a.sent.mint, qty: a.sent.amount, qtyF: sentF, otherMint: a.received.mint, otherQty: a.received.amount, otherQtyF: recvF, source: a.source });
+      legs.push({ signature: tx.signature, atMs, seq, side: 'buy', mint: a.received.mint, qty: a.received.amount, qtyF: recvF, otherMint: a.sent.mint, otherQty: a.sent.amount, otherQtyF: sentF, source: a.source });
+    }
+  });
+  return legs;
+}
+
+/** Design §6 trade price: execution price against a stablecoin or SOL, otherwise the token's price at the trade. */
+export function priceLeg(leg: Leg, prices: Map<string, PriceSeries>, cfg: DetectionConfig, stable: Set<string>): PricedLeg | SkippedLeg {
+  if (!(leg.qtyF > 0)) return { leg, reason: 'zero quantity' };
+  if (stable.has(leg.otherMint)) return { ...leg, priceF: leg.otherQtyF / leg.qtyF, basis: 'execution-vs-stablecoin' };
+  if (leg.otherMint === WSOL_MINT && leg.mint !== WSOL_MINT) {
+    const sol = prices.get(WSOL_MINT);
+    const i = sol?.indexAt(leg.atMs, cfg.priceStalenessMs);
+    if (i === undefined) return { leg, reason: 'no SOL price within 2 h of the trade' };
+    return { ...leg, priceF: (leg.otherQtyF * sol!.v[i]!) / leg.qtyF, basis: 'execution-vs-SOL', pointIndex: i };
+  }
+  const series = prices.get(leg.mint);
+  const i = series?.indexAt(leg.atMs, cfg.priceStalenessMs);
+  if (i === undefined) return { leg, reason: `no price within 2 h of the trade` };
+  return { ...leg, priceF: series!.v[i]!, basis: 'market-at-trade', pointIndex: i };
+}
+
+/** The exact trade price of a priced leg, from the decimal texts. */
+export function exactPrice(leg: PricedLeg, prices: Map<string, PriceSeries>): Dec {
+  switch (leg.basis) {
+    case 'execution-vs-stablecoin':
+      return new D(leg.otherQty).div(leg.qty);
+    case 'execution-vs-SOL':
+      return new D(leg.otherQty).mul(prices.get(WSOL_MINT)!.exact(leg.pointIndex!)).div(leg.qty);
+    case 'market-at-trade':
+      return prices.get(leg.mint)!.exact(leg.pointIndex!);
+  }
+}
+
+export function isPriced(x: PricedLeg | SkippedLeg): x is PricedLeg {
+  return 'priceF' in x;
+}
