@@ -1,6 +1,7 @@
 /** `npm run bench [-- name…] [-- --json]`: runs the benchmarks, prints their figures and the machine they ran on. */
 import { machine, type BenchResult } from './machine';
 import { backfillBench } from './backfill';
+import { detectBench } from './detect';
 import { parseBench } from './parse';
 import { webhookBench } from './webhook';
 
@@ -8,6 +9,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   parse: () => parseBench(),
   webhook: () => webhookBench(),
   backfill: () => backfillBench(),
+  detect: () => detectBench(),
 };
 
 async function main(): Promise<void> {

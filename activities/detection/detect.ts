@@ -25,20 +25,33 @@ export interface Skip { signature: string | null; mint: string; kind: Moment['ki
 
 export interface DetectOutput { moments: Moment[]; skipped: Skip[] }
 
-const order = (a: NormalizedTx, b: NormalizedTx) =>
-  (a.blockTime ?? '').localeCompare(b.blockTime ?? '') || a.slot - b.slot || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0);
+/** History order: block time, then slot, then signature. Sorting is skipped when the input already is in order. */
+function inOrder(input: NormalizedTx[]): { txs: NormalizedTx[]; times: Float64Array } {
+  const n = input.length;
+  const t = new Float64Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    const bt = input[i]!.blockTime;
+    t[i] = bt ? Date.parse(bt) : -Infinity;
+    if (i > 0 && (t[i]! < t[i - 1]! || (t[i] === t[i - 1] && input[i]!.slot < input[i - 1]!.slot))) sorted = false;
+  }
+  if (sorted) return { txs: input, times: t };
+  const idx = Array.from({ length: n }, (_, i) => i);
+  idx.sort((a, b) => t[a]! - t[b]! || input[a]!.slot - input[b]!.slot || (input[a]!.signature < input[b]!.signature ? -1 : 1));
+  return { txs: idx.map((i) => input[i]!), times: Float64Array.from(idx, (i) => t[i]!) };
+}
 
 /** Design §6, all four rules, over one wallet's normalized history. Pure: same input, same moments. */
 export function detectMoments(input: DetectInput): DetectOutput {
   const cfg = mergeConfig(input.config);
   const stable = new Set(cfg.stablecoins);
   const kinds = new Set(input.kinds ?? ['S2E', 'BHD', 'BadRoute', 'IdleYield']);
-  const txs = input.transactions.slice().sort(order);
+  const { txs, times } = inOrder(input.transactions);
   const ctx: DetectContext = { wallet: input.wallet, nowMs: input.nowMs, cfg, prices: input.prices, priceSource: input.priceSource ?? (() => 'given') };
   const moments: Moment[] = [];
   const skipped: Skip[] = [];
-  const legs = legsOf(txs).filter((l) => l.atMs <= input.nowMs);
-  const lots = kinds.has('BHD') ? fifoLots(txs) : new Map();
+  const legs = legsOf(txs, times, input.nowMs);
+  const lots = kinds.has('BHD') ? fifoLots(txs, times) : new Map();
 
   for (const leg of legs) {
     const kind = leg.side === 'sell' ? 'S2E' : 'BHD';
@@ -53,10 +66,10 @@ export function detectMoments(input: DetectInput): DetectOutput {
   }
 
   if (kinds.has('BadRoute')) {
-    for (const tx of txs) {
-      if (tx.failed || !tx.blockTime) continue;
-      const atMs = Date.parse(tx.blockTime);
-      if (atMs > input.nowMs) continue;
+    for (let k = 0; k < txs.length; k++) {
+      const tx = txs[k]!;
+      const atMs = times[k]!;
+      if (tx.failed || !tx.blockTime || atMs > input.nowMs) continue;
       for (const a of tx.actions) {
         if (a.kind !== 'swap' || !a.sent || !a.received) continue;
         const r = detectBadRoute(ctx, { signature: tx.signature, atMs, inMint: a.sent.mint, inQty: a.sent.amount, outMint: a.received.mint, outQty: a.received.amount, source: a.source }, input.quotes?.get(tx.signature), stable);
@@ -67,9 +80,8 @@ export function detectMoments(input: DetectInput): DetectOutput {
   }
 
   if (kinds.has('IdleYield')) {
-    const upToNow = txs.filter((t) => !t.blockTime || Date.parse(t.blockTime) <= input.nowMs);
     for (const [mint, apy] of Object.entries(cfg.idleYield.apy)) {
-      const r = detectIdleYield(ctx, upToNow, mint, apy, stable.has(mint));
+      const r = detectIdleYield(ctx, txs, times, mint, apy, stable.has(mint));
       if (r && 'skipped' in r) skipped.push({ signature: null, mint, kind: 'IdleYield', reason: r.skipped });
       else if (r) moments.push(r);
     }

@@ -127,13 +127,27 @@ export interface RouteQuote { outAmount: string; quotedAt: string; provider: str
  * market value of both legs at the trade. Shortfall ≥ 1 % and ≥ $10.
  */
 export function detectBadRoute(ctx: DetectContext, swap: SwapForRoute, quote: RouteQuote | undefined, stable: Set<string>): Moment | { skipped: string } | undefined {
+  const c = ctx.cfg.badRoute;
+  const indexOf = (mint: string): number | undefined => ctx.prices.get(mint)?.indexAt(swap.atMs, ctx.cfg.priceStalenessMs);
+  const floatOf = (mint: string): number | undefined => {
+    if (stable.has(mint)) return 1;
+    const i = indexOf(mint);
+    return i === undefined ? undefined : ctx.prices.get(mint)!.v[i];
+  };
+  // Screen with floats: most swaps are nowhere near a bad route, and decimals are for the ones that might be.
+  const inF = floatOf(swap.inMint);
+  const outF = floatOf(swap.outMint);
+  if (!quote) {
+    if (inF === undefined || outF === undefined) return { skipped: 'no market price for both legs within 2 h' };
+    const valueInF = Number(swap.inQty) * inF;
+    const shortF = valueInF - Number(swap.outQty) * outF;
+    if (!(valueInF > 0) || !passes(shortF / valueInF, Number(c.minPct)) || !passes(shortF, Number(c.minUsd))) return undefined;
+  }
   const priceOf = (mint: string): Dec | undefined => {
     if (stable.has(mint)) return new D(1);
-    const s = ctx.prices.get(mint);
-    const i = s?.indexAt(swap.atMs, ctx.cfg.priceStalenessMs);
-    return i === undefined ? undefined : s!.exact(i);
+    const i = indexOf(mint);
+    return i === undefined ? undefined : ctx.prices.get(mint)!.exact(i);
   };
-  const c = ctx.cfg.badRoute;
   const a = new D(swap.inQty);
   const b = new D(swap.outQty);
   const pIn = priceOf(swap.inMint);

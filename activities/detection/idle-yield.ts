@@ -10,12 +10,13 @@ const DAY = 86_400_000;
 interface Touch { atMs: number; balance: bigint }
 
 /** Balance after each transaction that moved the asset (fees alone do not count as touching SOL). */
-function touches(txs: NormalizedTx[], mint: string): Touch[] {
+function touches(txs: NormalizedTx[], times: Float64Array, nowMs: number, mint: string): Touch[] {
   const out: Touch[] = [];
   let balance = 0n;
-  for (const tx of txs) {
-    if (!tx.blockTime) continue;
-    const atMs = Date.parse(tx.blockTime);
+  for (let k = 0; k < txs.length; k++) {
+    const tx = txs[k]!;
+    const atMs = times[k]!;
+    if (!tx.blockTime || atMs > nowMs) continue;
     let moved = false;
     if (mint === WSOL_MINT && tx.feeLamports !== '0') balance -= BigInt(tx.feeLamports) * 10n ** 9n;
     if (!tx.failed) {
@@ -36,9 +37,9 @@ function touches(txs: NormalizedTx[], mint: string): Touch[] {
  * Balances come from the history we have: a span whose balance is not positive (history that starts mid-way) is
  * never judged.
  */
-export function detectIdleYield(ctx: DetectContext, txs: NormalizedTx[], mint: string, apy: string, stable: boolean): Moment | { skipped: string } | undefined {
+export function detectIdleYield(ctx: DetectContext, txs: NormalizedTx[], times: Float64Array, mint: string, apy: string, stable: boolean): Moment | { skipped: string } | undefined {
   const c = ctx.cfg.idleYield;
-  const ts = touches(txs, mint);
+  const ts = touches(txs, times, ctx.nowMs, mint);
   let best: { start: number; end: number; balance: bigint; avg: Dec; missed: Dec; days: Dec; ongoing: boolean } | undefined;
   let skipped: string | undefined;
   for (let k = 0; k < ts.length; k++) {

@@ -4,9 +4,12 @@ import { WSOL_MINT } from '../parsing/constants';
 const SCALE = 18;
 
 /** A decimal string as an integer of 10^-18 units: exact, and far cheaper than Decimal in a loop over every action. */
+const E18 = 10n ** 18n;
+const E9 = 10n ** 9n;
+
 export function toUnits18(amount: string): bigint {
   const dot = amount.indexOf('.');
-  if (dot < 0) return BigInt(amount) * 10n ** 18n;
+  if (dot < 0) return BigInt(amount) * E18;
   const frac = amount.slice(dot + 1, dot + 1 + SCALE).padEnd(SCALE, '0');
   return BigInt(amount.slice(0, dot) + frac);
 }
@@ -37,7 +40,7 @@ export const lotKey = (signature: string, mint: string) => `${signature}|${mint}
  * for SOL the fees) consumes the oldest lots first. Timelines are kept for swap buys, the lots BHD judges. Selling
  * more than the known lots (history that starts mid-way) consumes what there is and no more.
  */
-export function fifoLots(txs: NormalizedTx[]): Map<string, LotTimeline> {
+export function fifoLots(txs: NormalizedTx[], times: Float64Array): Map<string, LotTimeline> {
   const open = new Map<string, OpenLot[]>();
   const heads = new Map<string, number>();
   const timelines = new Map<string, LotTimeline>();
@@ -61,10 +64,11 @@ export function fifoLots(txs: NormalizedTx[]): Map<string, LotTimeline> {
     if (!lots) open.set(mint, (lots = []));
     lots.push({ remaining: amount, timeline });
   };
-  for (const tx of txs) {
+  for (let k = 0; k < txs.length; k++) {
+    const tx = txs[k]!;
     if (!tx.blockTime) continue;
-    const atMs = Date.parse(tx.blockTime);
-    if (tx.feeLamports !== '0') consume(WSOL_MINT, BigInt(tx.feeLamports) * 10n ** 9n, atMs);
+    const atMs = times[k]!;
+    if (tx.feeLamports !== '0' && open.has(WSOL_MINT)) consume(WSOL_MINT, BigInt(tx.feeLamports) * E9, atMs);
     if (tx.failed) continue;
     for (const a of tx.actions) {
       if (a.sent) consume(a.sent.mint, toUnits18(a.sent.amount), atMs);

@@ -80,31 +80,29 @@ export class PriceSeries {
   extremeIndex(lo: number, hi: number, kind: 'max' | 'min'): number | undefined {
     if (lo >= hi) return undefined;
     if (!this.maxTree) this.build();
-    const tree = kind === 'max' ? this.maxTree! : this.minTree!;
-    const better = kind === 'max' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
-    let best = kind === 'max' ? -Infinity : Infinity;
+    // Written without closures: this runs once per trade, a million times in a large history.
+    const isMax = kind === 'max';
+    const tree = isMax ? this.maxTree! : this.minTree!;
+    let best = isMax ? -Infinity : Infinity;
     let l = lo + this.size;
     let r = hi + this.size;
     while (l < r) {
-      if (l & 1) { if (better(tree[l]!, best)) best = tree[l]!; l++; }
-      if (r & 1) { r--; if (better(tree[r]!, best)) best = tree[r]!; }
+      if (l & 1) {
+        const x = tree[l]!;
+        if (isMax ? x > best : x < best) best = x;
+        l++;
+      }
+      if (r & 1) {
+        r--;
+        const x = tree[r]!;
+        if (isMax ? x > best : x < best) best = x;
+      }
       l >>= 1;
       r >>= 1;
     }
-    // The value is known; the earliest index holding it is the answer (a linear scan only over equal values' path).
-    return this.firstIndexOf(lo, hi, best, tree);
-  }
-
-  private firstIndexOf(lo: number, hi: number, target: number, tree: Float64Array): number {
-    // Descend: the leftmost leaf in [lo, hi) whose value equals target.
-    const find = (node: number, nl: number, nr: number): number => {
-      if (nr <= lo || nl >= hi || (tree === this.maxTree ? tree[node]! < target : tree[node]! > target)) return -1;
-      if (nr - nl === 1) return this.v[nl] === target ? nl : -1;
-      const mid = (nl + nr) >>> 1;
-      const left = find(2 * node, nl, mid);
-      return left >= 0 ? left : find(2 * node + 1, mid, nr);
-    };
-    return find(1, 0, this.size);
+    // The earliest index in [lo, hi) holding that value.
+    for (let i = lo; i < hi; i++) if (this.v[i] === best) return i;
+    return undefined;
   }
 }
 

@@ -35,11 +35,11 @@ export interface PricedLeg extends Leg {
 export interface SkippedLeg { leg: Leg; reason: string }
 
 /** Every swap is a sell of what was sent and a buy of what was received, in history order. */
-export function legsOf(txs: NormalizedTx[]): Leg[] {
+export function legsOf(txs: NormalizedTx[], times: Float64Array, nowMs: number): Leg[] {
   const legs: Leg[] = [];
   txs.forEach((tx, seq) => {
-    if (tx.failed || !tx.blockTime) return;
-    const atMs = Date.parse(tx.blockTime);
+    const atMs = times[seq]!;
+    if (tx.failed || !tx.blockTime || atMs > nowMs) return;
     for (const a of tx.actions) {
       if (a.kind !== 'swap' || !a.sent || !a.received) continue;
       const sentF = Number(a.sent.amount);
@@ -54,17 +54,29 @@ export function legsOf(txs: NormalizedTx[]): Leg[] {
 /** Design §6 trade price: execution price against a stablecoin or SOL, otherwise the token's price at the trade. */
 export function priceLeg(leg: Leg, prices: Map<string, PriceSeries>, cfg: DetectionConfig, stable: Set<string>): PricedLeg | SkippedLeg {
   if (!(leg.qtyF > 0)) return { leg, reason: 'zero quantity' };
-  if (stable.has(leg.otherMint)) return { ...leg, priceF: leg.otherQtyF / leg.qtyF, basis: 'execution-vs-stablecoin' };
+  // The leg object becomes the priced leg in place: a million copies would be a million allocations.
+  const priced = leg as PricedLeg;
+  if (stable.has(leg.otherMint)) {
+    priced.priceF = leg.otherQtyF / leg.qtyF;
+    priced.basis = 'execution-vs-stablecoin';
+    return priced;
+  }
   if (leg.otherMint === WSOL_MINT && leg.mint !== WSOL_MINT) {
     const sol = prices.get(WSOL_MINT);
     const i = sol?.indexAt(leg.atMs, cfg.priceStalenessMs);
     if (i === undefined) return { leg, reason: 'no SOL price within 2 h of the trade' };
-    return { ...leg, priceF: (leg.otherQtyF * sol!.v[i]!) / leg.qtyF, basis: 'execution-vs-SOL', pointIndex: i };
+    priced.priceF = (leg.otherQtyF * sol!.v[i]!) / leg.qtyF;
+    priced.basis = 'execution-vs-SOL';
+    priced.pointIndex = i;
+    return priced;
   }
   const series = prices.get(leg.mint);
   const i = series?.indexAt(leg.atMs, cfg.priceStalenessMs);
   if (i === undefined) return { leg, reason: `no price within 2 h of the trade` };
-  return { ...leg, priceF: series!.v[i]!, basis: 'market-at-trade', pointIndex: i };
+  priced.priceF = series!.v[i]!;
+  priced.basis = 'market-at-trade';
+  priced.pointIndex = i;
+  return priced;
 }
 
 /** The exact trade price of a priced leg, from the decimal texts. */
