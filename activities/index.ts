@@ -2,25 +2,42 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
 import { createAnalysisActivities } from './analysis/progress';
 import type { SolanaRpcClient } from './chain/solana-rpc';
+import type { DetectionConfig } from './detection/config';
+import { createDetectionActivities } from './detection/detect-activities';
 import { createActorActivities } from './ingestion/actor-activities';
 import { createIngestionActivities } from './ingestion/backfill-activities';
 import { createReconcileActivities } from './ingestion/reconcile-activities';
+import type { HistoryProvider } from './pricing/history-providers';
+import type { JupiterClient } from './pricing/jupiter';
+import { createPriceActivities } from './pricing/price-activities';
+import type { PriceFeed } from './pricing/price-feed';
 import { createWorkflowActivities } from './temporal/workflow-activities';
+import { createWatchStarter } from './watch/start-watches';
+import { createWatchActivities } from './watch/watch-activities';
 
 export interface ActivityDeps {
   db: Db;
   rpc?: SolanaRpcClient;
   temporal?: Client;
+  jupiter?: JupiterClient;
+  history?: HistoryProvider;
+  feed?: PriceFeed;
+  detection?: Partial<DetectionConfig>;
 }
 
 /** Every activity the worker registers, built from the dependencies the worker wires in. */
 export function createActivities(deps: ActivityDeps) {
+  const detection = createDetectionActivities(deps);
   return {
     ...createAnalysisActivities(deps),
     ...createIngestionActivities(deps),
     ...createActorActivities(deps),
     ...createReconcileActivities(deps),
     ...createWorkflowActivities(deps),
+    ...detection,
+    ...createPriceActivities(deps),
+    ...createWatchStarter(deps),
+    ...createWatchActivities({ ...deps, evaluate: (t) => detection.evaluateTrade(t) }),
   };
 }
 

@@ -24,7 +24,7 @@ const schema = z.object({
   INDEXER_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   JUPITER_BASE_URL: z.string().url().default('https://api.jup.ag'),
   JUPITER_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
-  PRICE_HISTORY_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['birdeye', 'coingecko', 'geckoterminal', 'none']).default('none')),
+  PRICE_HISTORY_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['birdeye', 'coingecko', 'none']).default('none')),
   PRICE_HISTORY_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   PRICE_HISTORY_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
   DYNAMIC_ENVIRONMENT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -41,6 +41,9 @@ const schema = z.object({
   // Development convenience: requests without credentials act as a local developer. Refused in production.
   AUTH_ALLOW_ANONYMOUS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
   MAX_WALLETS_PER_ANALYSIS: z.coerce.number().int().min(1).max(1000).default(25),
+  PRICE_REFRESH_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
+  WATCH_POLL_MS: z.coerce.number().int().min(100).default(3_600_000),
+  WATCH_SLOTS: z.coerce.number().int().min(1).default(2000),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(10_000).default(10 * 60_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
@@ -83,7 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.ENVIRONMENT === 'production' && c.AUTH_ALLOW_ANONYMOUS === 'true') {
     problems.push('AUTH_ALLOW_ANONYMOUS: must not be true in production');
   }
-  if (c.PRICE_HISTORY_PROVIDER !== 'none' && c.PRICE_HISTORY_PROVIDER !== 'geckoterminal' && !c.PRICE_HISTORY_API_KEY) {
+  if (c.PRICE_HISTORY_PROVIDER !== 'none' && !c.PRICE_HISTORY_API_KEY && !c.PRICE_HISTORY_BASE_URL) {
     problems.push(`PRICE_HISTORY_API_KEY: required by PRICE_HISTORY_PROVIDER=${c.PRICE_HISTORY_PROVIDER}`);
   }
   if (problems.length) throw new ConfigError(problems);

@@ -5,6 +5,7 @@ import * as webhookDispatch from './20261124020000_webhook_dispatch';
 import * as reconcileCursor from './20261124030000_reconcile_cursor';
 import * as transactionAccounts from './20261124040000_transaction_accounts';
 import * as rawLz4 from './20261124050000_raw_lz4';
+import * as pricingAndMoments from './20261124060000_pricing_and_moments';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -16,6 +17,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261124030000_reconcile_cursor', reconcileCursor],
   ['20261124040000_transaction_accounts', transactionAccounts],
   ['20261124050000_raw_lz4', rawLz4],
+  ['20261124060000_pricing_and_moments', pricingAndMoments],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

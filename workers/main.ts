@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const log = createLogger('oof-worker', config.LOG_LEVEL);
   const database = await resolveDatabaseUrl(config, log);
   const db = createDb(database.url, { applicationName: 'oof-worker' });
-  const { worker, temporal, close: closeConnections } = await createWorker({
+  const parts = await createWorker({
     temporalAddress: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -20,19 +20,24 @@ async function main(): Promise<void> {
     rpcUrl: config.RPC_PRIMARY,
     rpcConcurrency: config.RPC_CONCURRENCY,
     rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+    jupiterBaseUrl: config.JUPITER_BASE_URL,
+    jupiterApiKey: config.JUPITER_API_KEY,
+    historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
+    watchSlots: config.WATCH_SLOTS,
   });
-  await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE, defaultSchedules({ reconcileEveryMs: config.RECONCILE_EVERY_MS }), log);
+  const temporal = parts.temporal;
+  await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE, defaultSchedules({ reconcileEveryMs: config.RECONCILE_EVERY_MS, priceRefreshEveryMs: config.PRICE_REFRESH_EVERY_MS }), log);
   if (!config.RPC_PRIMARY) log.warn('RPC_PRIMARY is not set: backfills will find nothing to read');
-  const running = worker.run();
+  const running = parts.run();
   const close = async () => {
     await running;
-    await closeConnections();
+    await parts.close();
     await db.destroy();
     await database.stop();
   };
   // shutdown() stops polling and lets the activities in flight finish (drain) before run() resolves.
   onShutdown(log, async () => {
-    worker.shutdown();
+    parts.shutdown();
     await close();
   });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker running');

@@ -2,6 +2,9 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { SolanaRpcClient } from '../activities/chain/solana-rpc';
+import { createHistoryProvider } from '../activities/pricing/history-providers';
+import { JupiterClient } from '../activities/pricing/jupiter';
+import { PriceFeed } from '../activities/pricing/price-feed';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 
@@ -14,10 +17,14 @@ export interface WorkerWiring {
   rpcUrl?: string;
   rpcConcurrency?: number;
   rpcTimeoutMs?: number;
+  jupiterBaseUrl?: string;
+  jupiterApiKey?: string;
+  historyProvider?: { name: string; baseUrl?: string; apiKey?: string };
+  /** Activity slots of the watch worker: one per trade being watched (they mostly sleep). */
+  watchSlots?: number;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start-up. */
   workflowBundlePath?: string;
   identity?: string;
-  maxConcurrentActivityTaskExecutions?: number;
 }
 
 let runtimeInstalled = false;
@@ -41,44 +48,49 @@ function installRuntimeLogger(log: Logger): void {
 }
 
 export interface RunningWorkerParts {
-  worker: Worker;
+  /** The main worker (workflows and short activities on taskQueue) and the watch worker (`<taskQueue>-watch`). */
+  workers: Worker[];
   temporal: Client;
-  /** Closes the connections the worker and its activities used; call after run() has resolved. */
+  run(): Promise<void>;
+  shutdown(): void;
+  /** Closes the connections the workers and their activities used; call after run() has resolved. */
   close(): Promise<void>;
 }
 
-/** Builds a worker for the oof task queue: the workflows, and the activities wired to their dependencies. */
+/** Builds the workers of one process: the workflows and activities, wired to their dependencies. */
 export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts> {
   installRuntimeLogger(w.log);
   const connection = await NativeConnection.connect({ address: w.temporalAddress });
   const clientConnection = await Connection.connect({ address: w.temporalAddress });
   const temporal = new Client({ connection: clientConnection, namespace: w.namespace });
   const rpc = w.rpcUrl
-    ? new SolanaRpcClient({
-        url: w.rpcUrl,
-        concurrency: w.rpcConcurrency,
-        timeoutMs: w.rpcTimeoutMs,
-        onRetry: (r) => w.log.warn({ rpc: r }, 'RPC retry'),
-      })
+    ? new SolanaRpcClient({ url: w.rpcUrl, concurrency: w.rpcConcurrency, timeoutMs: w.rpcTimeoutMs, onRetry: (r) => w.log.warn({ rpc: r }, 'RPC retry') })
     : undefined;
-  const options: WorkerOptions = {
+  const jupiter = w.jupiterBaseUrl ? new JupiterClient({ baseUrl: w.jupiterBaseUrl, apiKey: w.jupiterApiKey }) : undefined;
+  const history = w.historyProvider ? createHistoryProvider(w.historyProvider.name, w.historyProvider) : undefined;
+  const feed = jupiter ? new PriceFeed(jupiter, w.db) : undefined;
+  const activities = createActivities({ db: w.db, rpc, temporal, jupiter, history, feed });
+  const common = {
     connection,
     namespace: w.namespace,
-    taskQueue: w.taskQueue,
-    activities: createActivities({ db: w.db, rpc, temporal }),
+    activities,
     ...(w.identity ? { identity: w.identity } : {}),
-    ...(w.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: w.maxConcurrentActivityTaskExecutions } : {}),
     // On SIGTERM: stop polling, give activities in flight time to finish, then cancel them (they are idempotent).
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '30 seconds',
-    ...(w.workflowBundlePath
-      ? { workflowBundle: { codePath: w.workflowBundlePath } }
-      : { workflowsPath: require.resolve('../workflows') }),
-  };
-  const worker = await Worker.create(options);
+  } satisfies Partial<WorkerOptions>;
+  const main = await Worker.create({
+    ...common,
+    taskQueue: w.taskQueue,
+    ...(w.workflowBundlePath ? { workflowBundle: { codePath: w.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
+  });
+  const watch = await Worker.create({ ...common, taskQueue: `${w.taskQueue}-watch`, maxConcurrentActivityTaskExecutions: w.watchSlots ?? 2000 });
+  const workers = [main, watch];
   return {
-    worker,
+    workers,
     temporal,
+    run: async () => { await Promise.all(workers.map((x) => x.run())); },
+    shutdown: () => { for (const x of workers) if (x.getState() === 'RUNNING') x.shutdown(); },
     close: async () => {
       await clientConnection.close();
       await connection.close();

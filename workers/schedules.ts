@@ -33,8 +33,10 @@ export async function ensureSchedules(client: Client, taskQueue: string, defs: S
   return created;
 }
 
-export function defaultSchedules(o: { reconcileEveryMs: number }): ScheduleDef[] {
+export function defaultSchedules(o: { reconcileEveryMs: number; priceRefreshEveryMs: number }): ScheduleDef[] {
   return [
+    { scheduleId: 'price-refresh', workflowType: 'refreshPrices', everyMs: o.priceRefreshEveryMs, note: 'Jupiter snapshots of watched and recently traded mints' },
+    { scheduleId: 'maintenance', workflowType: 'maintenance', everyMs: 86_400_000, args: [{}], note: 'prune the delivered outbox, thin old snapshots' },
     { scheduleId: 'reconcile-wallets', workflowType: 'reconcileWallets', everyMs: o.reconcileEveryMs, args: [{}], note: 'gap fill of tracked wallets (webhooks Helius dropped)' },
   ];
 }

@@ -1,13 +1,18 @@
-import { executeChild, log, proxyActivities, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { executeChild, log, proxyActivities, upsertSearchAttributes, workflowInfo, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { backfillWallet } from './backfill-wallet';
 import { backfillWorkflowId } from './ids';
-import { WALLET } from './search-attributes';
+import { MOMENT_KINDS, WALLET } from './search-attributes';
 import type { AnalyzeWalletOptions, WalletSummary } from './types';
 
 const { recordWalletProgress, trackWallet, countWalletTransactions, markReconciled } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const { detectWallet, startWatches } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 const { awaitWorkflowClosed } = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
@@ -49,8 +54,22 @@ export async function analyzeWallet(input: AnalyzeWalletInput): Promise<WalletSu
   }
   const transactions = await countWalletTransactions(wallet);
   await recordWalletProgress(analysisId, wallet, { stage: 'detecting', transactions, moments: 0 });
-  const moments = 0;
+  const found = await detectWallet(wallet, input.options?.now);
+  const moments = found.moments;
+  if (Object.keys(found.byKind).length) {
+    upsertSearchAttributes([{ key: MOMENT_KINDS, value: Object.keys(found.byKind).sort() }]);
+  }
+  // Trades still inside their window keep being watched after the analysis ends.
+  const taskQueue = workflowInfo().taskQueue;
+  const watches = await startWatches(found.openTrades, {
+    taskQueue,
+    watchQueue: `${taskQueue}-watch`,
+    windowMs: input.options?.watch?.windowMs ?? 7 * 86_400_000,
+    pollMs: input.options?.watch?.pollMs ?? 3_600_000,
+    heartbeatTimeoutMs: input.options?.watch?.heartbeatTimeoutMs,
+  });
   await recordWalletProgress(analysisId, wallet, { stage: 'completed', transactions, moments });
+  log.info('watches', { wallet, ...watches });
   log.info('wallet analysed', { analysisId, wallet, transactions, moments });
   return { wallet, transactions, moments };
 }

@@ -4,3 +4,6 @@ export { analyzeWallet } from './analyze-wallet';
 export { backfillWallet, backfillProgressQuery } from './backfill-wallet';
 export { walletActor, transactionsSignal, actorStateQuery } from './wallet-actor';
 export { reconcileWallets } from './reconcile-wallets';
+export { postTradeWatch } from './post-trade-watch';
+export { refreshPrices } from './refresh-prices';
+export { maintenance } from './maintenance';

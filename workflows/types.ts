@@ -19,6 +19,16 @@ export interface AnalyzeWalletOptions {
   pagesPerRun?: number;
   listTimeoutMs?: number;
   heartbeatTimeoutMs?: number;
+  /** Judge as of this time instead of the clock (demos and tests replaying the past). */
+  now?: string;
+  /** How open windows are watched (defaults: the detection window, hourly polls). */
+  watch?: WatchOptions;
+}
+
+export interface WatchOptions {
+  windowMs?: number;
+  pollMs?: number;
+  heartbeatTimeoutMs?: number;
 }
 
 export type WalletStage = 'queued' | 'backfilling' | 'detecting' | 'completed' | 'failed';

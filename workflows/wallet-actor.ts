@@ -16,6 +16,10 @@ export interface WalletActorInput {
   wallet: string;
   /** Work carried over from the previous run (continue-as-new). */
   pending?: string[];
+  /** How open windows are watched (defaults: 7 days, hourly polls). */
+  watch?: { windowMs?: number; pollMs?: number; heartbeatTimeoutMs?: number };
+  /** Swaps younger than this when they arrive get a live route quote for BadRoute (default 10 min). */
+  freshSwapMs?: number;
   /** Signatures not found yet, retried after retryMissingAfterMs, and how often they have been. */
   missing?: Record<string, number>;
   processed?: number;
@@ -33,9 +37,14 @@ export interface WalletActorInput {
  * it, carrying what is still pending; ends itself after a quiet period.
  */
 export async function walletActor(input: WalletActorInput): Promise<ActorState> {
-  const { ingestWalletTransactions } = proxyActivities<Activities>({
+  const { ingestWalletTransactions, takeRouteQuote, startWatches } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+  const { detectWallet } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   const queue: string[] = [...(input.pending ?? [])];
   const queued = new Set(queue);
@@ -72,6 +81,19 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     }
     state.processed += result.stored;
     state.swaps += result.swaps.length;
+    if (result.swaps.length) {
+      // Live BadRoute: quote the same input now, while the market is the one the swap met; then judge and watch.
+      const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= (input.freshSwapMs ?? 600_000));
+      for (const s of fresh) {
+        await takeRouteQuote({ signature: s.signature, inMint: s.sent.mint, inAmount: s.sent.amount, outMint: s.received.mint, inDecimals: s.sent.decimals, outDecimals: s.received.decimals });
+      }
+      const found = await detectWallet(input.wallet);
+      const taskQueue = workflowInfo().taskQueue;
+      await startWatches(found.openTrades, {
+        taskQueue, watchQueue: `${taskQueue}-watch`,
+        windowMs: input.watch?.windowMs ?? 7 * 86_400_000, pollMs: input.watch?.pollMs ?? 3_600_000, heartbeatTimeoutMs: input.watch?.heartbeatTimeoutMs,
+      });
+    }
     state.pending = queue.length;
     state.lastActivityAt = new Date().toISOString();
     if (workflowInfo().continueAsNewSuggested) {

@@ -2,13 +2,14 @@ import { Context } from '@temporalio/activity';
 import type { Db } from '../../lib/db';
 import type { SolanaRpcClient } from '../chain/solana-rpc';
 import { knownSignatures, storeTransactions, type IngestedTx } from '../storage/transactions-store';
+import { WSOL_MINT } from '../parsing/constants';
 import { ingest } from './ingest';
 
 export interface NewSwap {
   signature: string;
   blockTime: string | null;
-  sent: { mint: string; amount: string };
-  received: { mint: string; amount: string };
+  sent: { mint: string; amount: string; decimals: number };
+  received: { mint: string; amount: string; decimals: number };
   source?: string;
 }
 
@@ -47,8 +48,15 @@ export function createActorActivities({ db, rpc }: { db: Db; rpc?: SolanaRpcClie
       const swaps: NewSwap[] = [];
       for (const item of items) {
         const n = item.wallets[0]?.normalized;
+        // Decimals for quoting in raw units: from the transaction's own token balances (SOL is 9).
+        const decimalsOf = (mint: string) => (mint === WSOL_MINT ? 9 : [...item.view.tokens.values()].find((t) => t.mint === mint)?.decimals ?? 0);
         for (const a of n?.actions ?? []) {
-          if (a.kind === 'swap' && a.sent && a.received) swaps.push({ signature: n!.signature, blockTime: n!.blockTime, sent: a.sent, received: a.received, source: a.source });
+          if (a.kind === 'swap' && a.sent && a.received) {
+            swaps.push({
+              signature: n!.signature, blockTime: n!.blockTime, source: a.source,
+              sent: { ...a.sent, decimals: decimalsOf(a.sent.mint) }, received: { ...a.received, decimals: decimalsOf(a.received.mint) },
+            });
+          }
         }
       }
       return { stored: items.length, alreadyKnown: known.size, missing, swaps };

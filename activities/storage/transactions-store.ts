@@ -40,7 +40,10 @@ export async function storeTransactions(db: Db, items: IngestedTx[]): Promise<{ 
     txRows.sort((a, b) => (a.signature < b.signature ? -1 : 1));
     await trx('transactions').insert(txRows).onConflict('signature').ignore();
 
-    const links = items.flatMap((i) => i.wallets.map((w) => ({ wallet: w.wallet, signature: i.view.signature, parse_error: w.error ?? null })));
+    const links = items.flatMap((i) => i.wallets.map((w) => ({
+      wallet: w.wallet, signature: i.view.signature, parse_error: w.error ?? null,
+      fee_lamports: i.view.feePayer === w.wallet ? i.view.fee.toString() : '0',
+    })));
     links.sort((a, b) => (a.wallet + a.signature < b.wallet + b.signature ? -1 : 1));
     const inserted = await trx('wallet_transactions').insert(links).onConflict(['wallet', 'signature']).merge(['parse_error']).returning(trx.raw('(xmax = 0) as inserted'));
     const newLinks = inserted.filter((r: any) => r.inserted).length;

@@ -44,8 +44,8 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
 }
 
 /** A worker on its own task queue, so test files running side by side never take each other's tasks. */
-export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?: string } = {}): Promise<{ worker: Worker; stop(): Promise<void> }> {
-  const { worker, close } = await createWorker({
+export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?: string; jupiterUrl?: string; historyUrl?: string } = {}): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const parts = await createWorker({
     temporalAddress: testEnv().temporalAddress,
     namespace: 'default',
     taskQueue,
@@ -54,14 +54,16 @@ export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?
     workflowBundlePath: testEnv().workflowBundle,
     rpcUrl: opts.rpcUrl,
     rpcConcurrency: 16,
+    jupiterBaseUrl: opts.jupiterUrl,
+    historyProvider: opts.historyUrl ? { name: 'birdeye', baseUrl: opts.historyUrl, apiKey: 'test' } : undefined,
   });
-  const running = worker.run();
+  const running = parts.run();
   return {
-    worker,
+    worker: parts.workers[0]!,
     stop: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      parts.shutdown();
       await running;
-      await close();
+      await parts.close();
     },
   };
 }

@@ -54,7 +54,7 @@ describe('reconciliation: a scheduled gap fill of tracked wallets', () => {
   });
 
   it('creates its schedule once, however many workers start, with overlap SKIP', async () => {
-    const defs = defaultSchedules({ reconcileEveryMs: 3_600_000 }).map((d) => ({ ...d, scheduleId: `${d.scheduleId}-${queue}` }));
+    const defs = defaultSchedules({ reconcileEveryMs: 3_600_000, priceRefreshEveryMs: 60_000 }).filter((d) => d.scheduleId === 'reconcile-wallets').map((d) => ({ ...d, scheduleId: `${d.scheduleId}-${queue}` }));
     expect(await ensureSchedules(temporal.client, queue, defs, testLog)).toEqual([defs[0]!.scheduleId]);
     expect(await ensureSchedules(temporal.client, queue, defs, testLog)).toEqual([]);
     const handle = temporal.client.schedule.getHandle(defs[0]!.scheduleId);
