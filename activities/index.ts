@@ -37,7 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...detection,
     ...createPriceActivities(deps),
     ...createWatchStarter(deps),
-    ...createWatchActivities({ ...deps, evaluate: (t) => detection.evaluateTrade(t) }),
+    ...createWatchActivities({ ...deps, evaluate: (t, windowMs) => detection.evaluateTrade(t, { windowMs }) }),
   };
 }
 

@@ -20,7 +20,7 @@ export interface PostTradeWatchResult {
   polls: number;
   crossed: boolean;
   lateMsMax: number;
-  final: 'final' | 'none';
+  final: 'final' | 'provisional' | 'none';
 }
 
 /**
@@ -40,6 +40,7 @@ export async function postTradeWatch(input: PostTradeWatchInput): Promise<PostTr
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   const watched = await watchTrade(input);
-  const { moment } = await evaluateTrade({ wallet: input.wallet, signature: input.signature, mint: input.mint, side: input.side, atMs: input.atMs });
-  return { polls: watched.polls, crossed: watched.crossed, lateMsMax: watched.lateMsMax, final: moment ? 'final' : 'none' };
+  const trade = { wallet: input.wallet, signature: input.signature, mint: input.mint, side: input.side, atMs: input.atMs };
+  const { moment } = await evaluateTrade(trade, { windowMs: input.windowMs });
+  return { polls: watched.polls, crossed: watched.crossed, lateMsMax: watched.lateMsMax, final: moment ? moment.status : 'none' };
 }

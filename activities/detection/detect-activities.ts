@@ -69,7 +69,7 @@ async function quotesFor(db: Db, signatures: string[]): Promise<Map<string, Rout
 export function createDetectionActivities({ db, history, detection }: DetectionDeps) {
   const cfg = mergeConfig(detection);
 
-  async function run(wallet: string, nowMs: number, keep?: (m: Moment) => boolean): Promise<{ moments: Moment[]; skipped: number; txs: NormalizedTx[]; priceSource: string; series: Map<string, PriceSeries> }> {
+  async function run(wallet: string, nowMs: number, keep?: (m: Moment) => boolean, windowMs?: number): Promise<{ moments: Moment[]; skipped: number; txs: NormalizedTx[]; priceSource: string; series: Map<string, PriceSeries> }> {
     const txs = await loadWalletHistory(db, wallet);
     const ranges = neededRanges(txs, cfg, nowMs);
     if (history) {
@@ -89,7 +89,7 @@ export function createDetectionActivities({ db, history, detection }: DetectionD
     const { series, sources } = await loadSeries(db, load, history?.name);
     const quotes = await quotesFor(db, txs.map((t) => t.signature));
     const { moments, skipped } = detectMoments({
-      wallet, transactions: txs, prices: series, nowMs, quotes, config: detection,
+      wallet, transactions: txs, prices: series, nowMs, quotes, config: windowMs ? { ...detection, windowMs } : detection,
       priceSource: (mint) => [...(sources.get(mint) ?? [])].sort().join('+') || 'none',
     });
     return { moments: keep ? moments.filter(keep) : moments, skipped: skipped.length, txs, series, priceSource: history?.name ?? 'jupiter snapshots (no history provider configured)' };
@@ -119,10 +119,14 @@ export function createDetectionActivities({ db, history, detection }: DetectionD
       return { moments: moments.length, byKind, created: stored.created, updated: stored.updated, skipped, openTrades, priceSource };
     },
 
-    /** Re-judges one trade leg with every stored price so far (a watch's crossing, or its end). */
-    async evaluateTrade(trade: OpenTrade, nowIso?: string): Promise<{ moment?: Moment; published: boolean }> {
+    /**
+     * Re-judges one trade leg with every stored price so far (a watch's crossing, or its end). `windowMs` is the
+     * watch's window when it differs from the configured one (tests run 7-day logic in seconds).
+     */
+    async evaluateTrade(trade: OpenTrade, opts: { nowIso?: string; windowMs?: number } = {}): Promise<{ moment?: Moment; published: boolean }> {
       const kind = trade.side === 'sell' ? 'S2E' : 'BHD';
-      const { moments } = await run(trade.wallet, nowIso ? Date.parse(nowIso) : Date.now(), (m) => m.kind === kind && m.signature === trade.signature && m.mint === trade.mint);
+      const keep = (m: Moment) => m.kind === kind && m.signature === trade.signature && m.mint === trade.mint;
+      const { moments } = await run(trade.wallet, opts.nowIso ? Date.parse(opts.nowIso) : Date.now(), keep, opts.windowMs);
       const stored = await upsertMoments(db, moments);
       return { moment: moments[0], published: stored.eventIds.length > 0 };
     },

@@ -40,15 +40,14 @@ export class PriceFeed {
     }
     const atMs = Date.now();
     const rows: Array<{ mint: string; ts: Date; usd: string; source: string }> = [];
+    for (const [mint, p] of prices) rows.push({ mint, ts: new Date(atMs), usd: p.usd, source: 'jupiter' });
+    // Stored before anyone hears of it: a watch that reacts to this price judges with it in the table.
+    if (this.db && rows.length) await this.db('price_points').insert(rows).onConflict(['mint', 'ts', 'source']).ignore().catch(() => undefined);
     for (const mint of mints) {
       const p = prices.get(mint);
       const v = p ? { usd: p.usd, atMs } : undefined;
-      if (v) {
-        this.cache.set(mint, v);
-        rows.push({ mint, ts: new Date(Math.floor(atMs / 1000) * 1000), usd: p!.usd, source: 'jupiter' });
-      }
+      if (v) this.cache.set(mint, v);
       for (const resolve of batch.get(mint) ?? []) resolve(v);
     }
-    if (this.db && rows.length) await this.db('price_points').insert(rows).onConflict(['mint', 'ts', 'source']).ignore().catch(() => undefined);
   }
 }

@@ -29,7 +29,7 @@ export interface WatchDeps {
   feed?: PriceFeed;
   detection?: Partial<DetectionConfig>;
   /** Judges the trade with the stored prices and publishes its moment (detection's evaluateTrade). */
-  evaluate(trade: OpenTrade): Promise<{ published: boolean }>;
+  evaluate(trade: OpenTrade, windowMs: number): Promise<{ published: boolean }>;
 }
 
 /**
@@ -72,13 +72,18 @@ export function createWatchActivities(d: WatchDeps) {
             state.extremeAt = p.atMs;
           }
           if (worse && crossing(x) && (state.evaluatedAt === undefined || (isSell ? x > state.evaluatedAt : x < state.evaluatedAt))) {
-            await d.evaluate(input);
+            await d.evaluate(input, input.windowMs);
             state.evaluatedAt = x;
             crossed = true;
           }
         }
         ctx.heartbeat(state);
         next += input.pollMs;
+      }
+      // Return only once the window has closed, so the final judgement that follows sees it closed.
+      while (Date.now() <= end) {
+        ctx.heartbeat(state);
+        await ctx.sleep(Math.min(end + 1 - Date.now(), 5_000));
       }
       return { ...state, crossed };
     },
