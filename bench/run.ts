@@ -3,6 +3,7 @@ import { machine, type BenchResult } from './machine';
 import { backfillBench } from './backfill';
 import { detectBench } from './detect';
 import { parseBench } from './parse';
+import { watchesBench } from './watches';
 import { webhookBench } from './webhook';
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
@@ -10,6 +11,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   webhook: () => webhookBench(),
   backfill: () => backfillBench(),
   detect: () => detectBench(),
+  watches: () => watchesBench(),
 };
 
 async function main(): Promise<void> {

@@ -20,6 +20,8 @@ export interface PostTradeWatchResult {
   polls: number;
   crossed: boolean;
   lateMsMax: number;
+  /** Mean lateness of the polls after the first, in ms: how far behind schedule the watch ran. */
+  lateMsAvg: number;
   final: 'final' | 'provisional' | 'none';
 }
 
@@ -42,5 +44,6 @@ export async function postTradeWatch(input: PostTradeWatchInput): Promise<PostTr
   const watched = await watchTrade(input);
   const trade = { wallet: input.wallet, signature: input.signature, mint: input.mint, side: input.side, atMs: input.atMs };
   const { moment } = await evaluateTrade(trade, { windowMs: input.windowMs });
-  return { polls: watched.polls, crossed: watched.crossed, lateMsMax: watched.lateMsMax, final: moment ? moment.status : 'none' };
+  const measured = Math.max(1, watched.polls - 1);
+  return { polls: watched.polls, crossed: watched.crossed, lateMsMax: watched.lateMsMax, lateMsAvg: Math.round(watched.lateMsSum / measured), final: moment ? moment.status : 'none' };
 }
