@@ -58,6 +58,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     temporal: d.temporal,
     taskQueue: d.config.TEMPORAL_TASK_QUEUE,
     maxWallets: d.config.MAX_WALLETS_PER_ANALYSIS,
+    watchPollMs: d.config.WATCH_POLL_MS,
     log: d.log,
   });
   app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, next) : next()));

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const db = createDb(database.url, { applicationName: `oof-${role}` });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log });
+  const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, watchPollMs: config.WATCH_POLL_MS });
   dispatcher.start();
   const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge() }, role);
   const server = await listen(app, role === 'api' ? config.PORT : config.INDEXER_PORT);

@@ -35,6 +35,8 @@ export interface AnalysesDeps {
   temporal: Client;
   taskQueue: string;
   maxWallets: number;
+  /** How often watches of the analysed wallets' open trades poll (WATCH_POLL_MS). */
+  watchPollMs?: number;
   log: Logger;
 }
 
@@ -52,7 +54,10 @@ export function analysesRouter(d: AnalysesDeps): Router {
       id: analysisId, wallets, requested_by: requestedBy, status: 'pending',
       progress: JSON.stringify({ totalWallets: wallets.length, wallets: Object.fromEntries(wallets.map((w) => [w, { stage: 'queued', transactions: 0, moments: 0 }])) }),
     });
-    const req: AnalyzeRequest = { analysisId, wallets, from: body.from, to: body.to, requestId: ctx.state.requestId };
+    const req: AnalyzeRequest = {
+      analysisId, wallets, from: body.from, to: body.to, requestId: ctx.state.requestId,
+      ...(d.watchPollMs ? { options: { watch: { pollMs: d.watchPollMs } } } : {}),
+    };
     try {
       await d.temporal.workflow.start('analyzeWallets', {
         taskQueue: d.taskQueue,

@@ -15,6 +15,8 @@ export interface DispatcherDeps {
   idleMs?: number;
   /** A signal that takes longer fails the round (the rows stay for the next one) instead of holding their locks. */
   signalTimeoutMs?: number;
+  /** Poll interval for the watches the actors start (WATCH_POLL_MS). */
+  watchPollMs?: number;
 }
 
 /**
@@ -111,7 +113,7 @@ export class WebhookDispatcher {
         await this.d.temporal.withDeadline(Date.now() + (this.d.signalTimeoutMs ?? 5000), () => this.d.temporal.workflow.signalWithStart('walletActor', {
           workflowId: walletActorWorkflowId(wallet),
           taskQueue: this.d.taskQueue,
-          args: [{ wallet }],
+          args: [{ wallet, ...(this.d.watchPollMs ? { watch: { pollMs: this.d.watchPollMs } } : {}) }],
           signal: 'transactions',
           signalArgs: [{ signatures }],
           typedSearchAttributes: [{ key: WALLET, value: wallet }],
