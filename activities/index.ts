@@ -3,6 +3,7 @@ import type { Db } from '../lib/db';
 import { createAnalysisActivities } from './analysis/progress';
 import type { SolanaRpcClient } from './chain/solana-rpc';
 import type { DetectionConfig } from './detection/config';
+import type { CardService } from './rendering/card-service';
 import { createDetectionActivities } from './detection/detect-activities';
 import { createActorActivities } from './ingestion/actor-activities';
 import { createIngestionActivities } from './ingestion/backfill-activities';
@@ -23,6 +24,7 @@ export interface ActivityDeps {
   history?: HistoryProvider;
   feed?: PriceFeed;
   detection?: Partial<DetectionConfig>;
+  cards?: CardService;
 }
 
 /** Every activity the worker registers, built from the dependencies the worker wires in. */

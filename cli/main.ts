@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CliError } from './errors';
 import { detectCommand } from './detect-command';
 import { parseCommand } from './parse-command';
+import { renderCommand } from './render-command';
 
 const USAGE = `usage: oof <command> [options]
 
@@ -10,6 +11,8 @@ commands:
                                 for W, or for each transaction's fee payer when --wallet is left out
   detect [FILE|-]               print the moments of { wallet, transactions, prices, now? } as a JSON array,
                                 sorted by at then kind
+  render [FILE|-] --out card.png
+                                render one moment (design §6) to a 1200×630 PNG
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +31,11 @@ async function main(argv: string[]): Promise<number> {
       const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
       if (positionals.length > 1) throw new CliError('oof detect takes at most one FILE');
       return detectCommand({ file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });
+    }
+    case 'render': {
+      const { values, positionals } = parseArgs({ args: rest, options: { out: { type: 'string' } }, allowPositionals: true });
+      if (positionals.length > 1) throw new CliError('oof render takes at most one FILE');
+      return renderCommand({ file: positionals[0], out: values.out }, process.stdin);
     }
     default:
       throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);

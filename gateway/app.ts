@@ -9,6 +9,9 @@ import { problemMiddleware } from './problem';
 import { requestIdMiddleware } from './request-id';
 import { analysesRouter } from './routes/analyses';
 import { healthRouter } from './routes/health';
+import { cardsRouter } from './routes/cards';
+import { createCardService } from '../activities/rendering/card-service';
+import { createCardStore, type CardStore } from '../activities/storage/card-store';
 import { heliusWebhookRouter } from './webhooks/helius';
 
 export interface GatewayDeps {
@@ -16,6 +19,8 @@ export interface GatewayDeps {
   db: Db;
   temporal: Client;
   log: Logger;
+  /** Card storage; defaults to the one the configuration names (R2 or local disk). */
+  cardStore?: CardStore;
   /** Called after a webhook delivery stored new transactions (the dispatcher's nudge). */
   onWebhookStored?: () => void;
 }
@@ -61,6 +66,10 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     watchPollMs: d.config.WATCH_POLL_MS,
     log: d.log,
   });
+  // Cards are public (shareable); everything else under /v1 needs a caller.
+  const store = d.cardStore ?? createCardStore(d.config);
+  const cards = cardsRouter({ db: d.db, store, cards: createCardService({ db: d.db, store }) });
+  app.use(cards.routes()).use(cards.allowedMethods());
   app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, next) : next()));
   app.use(analyses.routes()).use(analyses.allowedMethods());
   return app;

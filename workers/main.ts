@@ -3,6 +3,8 @@ import { createDb } from '../lib/db';
 import { resolveDatabaseUrl } from '../lib/database-url';
 import { createLogger } from '../lib/logger';
 import { onShutdown } from '../lib/shutdown';
+import { createCardService } from '../activities/rendering/card-service';
+import { createCardStore } from '../activities/storage/card-store';
 import { createWorker } from './run-worker';
 import { defaultSchedules, ensureSchedules } from './schedules';
 
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     jupiterApiKey: config.JUPITER_API_KEY,
     historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
     watchSlots: config.WATCH_SLOTS,
+    cards: createCardService({ db, store: createCardStore(config) }),
   });
   const temporal = parts.temporal;
   await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE, defaultSchedules({ reconcileEveryMs: config.RECONCILE_EVERY_MS, priceRefreshEveryMs: config.PRICE_REFRESH_EVERY_MS }), log);

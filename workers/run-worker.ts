@@ -5,6 +5,7 @@ import { SolanaRpcClient } from '../activities/chain/solana-rpc';
 import { createHistoryProvider } from '../activities/pricing/history-providers';
 import { JupiterClient } from '../activities/pricing/jupiter';
 import { PriceFeed } from '../activities/pricing/price-feed';
+import type { CardService } from '../activities/rendering/card-service';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 
@@ -20,6 +21,8 @@ export interface WorkerWiring {
   jupiterBaseUrl?: string;
   jupiterApiKey?: string;
   historyProvider?: { name: string; baseUrl?: string; apiKey?: string };
+  /** Renders cards when moments change (omitted: the gateway renders them on demand). */
+  cards?: CardService;
   /** Activity slots of the watch worker: one per trade being watched (they mostly sleep). */
   watchSlots?: number;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start-up. */
@@ -69,7 +72,7 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
   const jupiter = w.jupiterBaseUrl ? new JupiterClient({ baseUrl: w.jupiterBaseUrl, apiKey: w.jupiterApiKey }) : undefined;
   const history = w.historyProvider ? createHistoryProvider(w.historyProvider.name, w.historyProvider) : undefined;
   const feed = jupiter ? new PriceFeed(jupiter, w.db) : undefined;
-  const activities = createActivities({ db: w.db, rpc, temporal, jupiter, history, feed });
+  const activities = createActivities({ db: w.db, rpc, temporal, jupiter, history, feed, cards: w.cards });
   const common = {
     connection,
     namespace: w.namespace,

@@ -4,6 +4,7 @@ import { WSOL_MINT } from '../parsing/constants';
 import type { NormalizedTx } from '../parsing/normalized';
 import type { HistoryProvider } from '../pricing/history-providers';
 import { ensureHistory, loadSeries, mergeRanges } from '../pricing/price-store';
+import type { CardService } from '../rendering/card-service';
 import { upsertMoments } from '../storage/moments-store';
 import { DEFAULT_DETECTION, mergeConfig, type DetectionConfig } from './config';
 import { detectMoments } from './detect';
@@ -17,6 +18,8 @@ export interface OpenTrade { wallet: string; signature: string; mint: string; si
 
 export interface DetectionDeps {
   db: Db;
+  /** Renders the cards of new or changed moments; without it cards are rendered on demand by the gateway. */
+  cards?: CardService;
   history?: HistoryProvider;
   detection?: Partial<DetectionConfig>;
 }
@@ -66,8 +69,12 @@ async function quotesFor(db: Db, signatures: string[]): Promise<Map<string, Rout
   return out;
 }
 
-export function createDetectionActivities({ db, history, detection }: DetectionDeps) {
+export function createDetectionActivities({ db, history, detection, cards }: DetectionDeps) {
   const cfg = mergeConfig(detection);
+  const renderCards = async (ids: string[]) => {
+    // A card that cannot be rendered now is rendered on demand when someone asks for it: never fail detection.
+    if (cards && ids.length) await cards.renderMoments(ids).catch(() => undefined);
+  };
 
   async function run(wallet: string, nowMs: number, keep?: (m: Moment) => boolean, windowMs?: number): Promise<{ moments: Moment[]; skipped: number; txs: NormalizedTx[]; priceSource: string; series: Map<string, PriceSeries> }> {
     const txs = await loadWalletHistory(db, wallet);
@@ -104,6 +111,7 @@ export function createDetectionActivities({ db, history, detection }: DetectionD
       const nowMs = nowIso ? Date.parse(nowIso) : Date.now();
       const { moments, skipped, txs, priceSource, series } = await run(wallet, nowMs);
       const stored = await upsertMoments(db, moments);
+      await renderCards(stored.changedIds);
       const byKind: Record<string, number> = {};
       for (const m of moments) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
       // Trades whose window is still open go to watches, with the trade price they are judged against.
@@ -128,6 +136,7 @@ export function createDetectionActivities({ db, history, detection }: DetectionD
       const keep = (m: Moment) => m.kind === kind && m.signature === trade.signature && m.mint === trade.mint;
       const { moments } = await run(trade.wallet, opts.nowIso ? Date.parse(opts.nowIso) : Date.now(), keep, opts.windowMs);
       const stored = await upsertMoments(db, moments);
+      await renderCards(stored.changedIds);
       return { moment: moments[0], published: stored.eventIds.length > 0 };
     },
   };

@@ -18,7 +18,7 @@ export function momentFromRow(r: any): Moment {
   };
 }
 
-export interface UpsertResult { created: number; updated: number; unchanged: number; eventIds: number[] }
+export interface UpsertResult { created: number; updated: number; unchanged: number; eventIds: number[]; changedIds: string[] }
 
 /**
  * Idempotent: one row per (wallet, kind, mint, signature). A moment whose numbers did not change writes nothing and
@@ -26,7 +26,7 @@ export interface UpsertResult { created: number; updated: number; unchanged: num
  * activity or a re-run never announces a moment twice. A final moment never goes back to provisional.
  */
 export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertResult> {
-  const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, eventIds: [] };
+  const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, eventIds: [], changedIds: [] };
   if (moments.length === 0) return result;
   await db.transaction(async (trx) => {
     for (const m of moments) {
@@ -54,6 +54,7 @@ export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertRe
       const type = row.inserted ? 'moment.created' : moment.status === 'final' && m.status === 'final' ? 'moment.finalized' : 'moment.updated';
       const ev = await trx('moment_events').insert({ moment_id: row.id, type, payload: JSON.stringify(moment) }).returning('id');
       result.eventIds.push(Number(ev[0].id));
+      result.changedIds.push(row.id);
     }
     if (result.eventIds.length) await trx.raw('select pg_notify(?, ?)', [MOMENT_CHANNEL, String(Math.max(...result.eventIds))]);
   });

@@ -13,9 +13,11 @@ export const DAY = 24 * H;
 export const T0 = Date.parse('2025-01-01T00:00:00Z');
 
 let n = 0;
+// Test files share one database: signatures carry a per-process prefix so two files never write the same one.
+const PREFIX = `sig${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 export function tx(atMs: number, actions: WalletAction[], extra: Partial<NormalizedTx> = {}): NormalizedTx {
   n++;
-  return { signature: `sig${String(n).padStart(6, '0')}`, slot: n, blockTime: new Date(atMs).toISOString().replace('.000Z', 'Z'), wallet: W, failed: false, feeLamports: '0', feePayer: W, actions, ...extra };
+  return { signature: `${PREFIX}${String(n).padStart(6, '0')}`, slot: n, blockTime: new Date(atMs).toISOString().replace('.000Z', 'Z'), wallet: W, failed: false, feeLamports: '0', feePayer: W, actions, ...extra };
 }
 
 export const swap = (sentMint: string, sentAmount: string, recvMint: string, recvAmount: string): WalletAction =>

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../../lib/db';
+import type { Moment } from '../detection/moment';
+import { momentFromRow } from '../storage/moments-store';
+import type { CardStore } from '../storage/card-store';
+import { renderCard } from './render';
+
+/** `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new URL. */
+export function cardKey(m: Moment): string {
+  const version = createHash('sha256').update([m.status, m.at, m.pct, m.missedUsd, m.severity].join('|')).digest('hex').slice(0, 10);
+  return `cards/${m.id}-${version}.png`;
+}
+
+export const cardVersion = (key: string) => key.replace(/^cards\/[^-]+-/, '').replace(/\.png$/, '');
+
+export interface CardServiceDeps { db: Db; store: CardStore; publicBase?: string }
+
+/** Renders and stores cards; used by the activities when moments change and by the gateway on demand. */
+export function createCardService({ db, store, publicBase }: CardServiceDeps) {
+  async function chartFor(m: Moment): Promise<Array<[number, number]>> {
+    const at = Date.parse(m.at);
+    const rows = await db('price_points').where({ mint: m.mint }).whereBetween('ts', [new Date(at - 86_400_000), new Date(at + 8 * 86_400_000)]).orderBy('ts').select('ts', 'usd');
+    return rows.map((r: any) => [+new Date(r.ts), Number(r.usd)]);
+  }
+
+  async function render(m: Moment): Promise<{ key: string; png: Buffer }> {
+    const key = cardKey(m);
+    const { png } = await renderCard(m, { chart: { points: await chartFor(m) }, publicUrl: store.publicUrl(key) ?? (publicBase ? `${publicBase}/v1/cards/moment/${m.id}.png` : undefined) });
+    await store.put(key, png);
+    await db('moments').where({ id: m.id }).update({ card_key: key });
+    return { key, png };
+  }
+
+  return {
+    render,
+    /** Renders the cards of these moments; a card that fails is logged by the caller and rendered on demand later. */
+    async renderMoments(ids: string[]): Promise<{ rendered: number; failed: string[] }> {
+      const rows = ids.length ? await db('moments').whereIn('id', ids) : [];
+      const failed: string[] = [];
+      for (const row of rows) {
+        try {
+          await render(momentFromRow(row));
+        } catch {
+          failed.push(row.id);
+        }
+      }
+      return { rendered: rows.length - failed.length, failed };
+    },
+  };
+}
+
+export type CardService = ReturnType<typeof createCardService>;

@@ -1,0 +1,41 @@
+export interface ChartInput {
+  points: Array<[number, number]>;
+  trade: { atMs: number; price: number };
+  extreme?: { atMs: number; price: number };
+  color: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * The window's price line as an SVG data URI (satori embeds it as an image): the trade marked with a dashed line at
+ * its price, the peak or trough with a ring. Coordinates are rounded so the SVG stays small.
+ */
+export function priceChart(c: ChartInput): string | undefined {
+  const pts = c.points.filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v));
+  if (pts.length < 2) return undefined;
+  const times = pts.map((p) => p[0]).concat(c.trade.atMs);
+  const values = pts.map((p) => p[1]).concat(c.trade.price);
+  const t0 = Math.min(...times);
+  const t1 = Math.max(...times);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = 12;
+  const x = (t: number) => Math.round(pad + ((t - t0) / Math.max(1, t1 - t0)) * (c.width - 2 * pad));
+  const y = (v: number) => Math.round(pad + (1 - (v - lo) / Math.max(1e-12, hi - lo)) * (c.height - 2 * pad));
+  // At most one point per pixel column keeps a 2,000-point window light.
+  const step = Math.max(1, Math.floor(pts.length / (c.width - 2 * pad)));
+  const line = pts.filter((_, i) => i % step === 0 || i === pts.length - 1).map(([t, v]) => `${x(t)},${y(v)}`).join(' ');
+  const first = pts[0]!;
+  const last = pts[pts.length - 1]!;
+  const area = `${x(first[0])},${c.height} ${line} ${x(last[0])},${c.height}`;
+  const tx = x(c.trade.atMs);
+  const ty = y(c.trade.price);
+  const ext = c.extreme ? `<circle cx="${x(c.extreme.atMs)}" cy="${y(c.extreme.price)}" r="11" fill="none" stroke="#fff" stroke-width="4"/><circle cx="${x(c.extreme.atMs)}" cy="${y(c.extreme.price)}" r="5" fill="${c.color}"/>` : '';
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${c.width}" height="${c.height}" viewBox="0 0 ${c.width} ${c.height}">`
+    + `<polygon points="${area}" fill="${c.color}" fill-opacity="0.22"/>`
+    + `<polyline points="${line}" fill="none" stroke="${c.color}" stroke-width="4" stroke-linejoin="round" stroke-linecap="round"/>`
+    + `<line x1="${pad}" y1="${ty}" x2="${c.width - pad}" y2="${ty}" stroke="#ffffff" stroke-opacity="0.45" stroke-width="2" stroke-dasharray="8 8"/>`
+    + `<circle cx="${tx}" cy="${ty}" r="9" fill="#ffffff"/>${ext}</svg>`;
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+}

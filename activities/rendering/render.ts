@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import satori from 'satori';
+import type { Moment } from '../detection/moment';
+import { CARD_HEIGHT, CARD_WIDTH, cardTree, type CardChart, THEMES } from './card';
+import { humanUsd, shortAddress } from './format';
+import { addPngText } from './png-text';
+import { tokenLabel } from './tokens';
+
+// Fonts ship in an npm package: nothing is fetched at render time.
+const FONT_DIR = path.join(path.dirname(require.resolve('@fontsource/inter/package.json')), 'files');
+let fonts: Array<{ name: string; data: Buffer; weight: 400 | 700 | 800; style: 'normal' }> | undefined;
+function loadFonts() {
+  fonts ??= ([400, 700, 800] as const).map((weight) => ({ name: 'Inter', data: readFileSync(path.join(FONT_DIR, `inter-latin-${weight}-normal.woff`)), weight, style: 'normal' as const }));
+  return fonts;
+}
+
+export interface RenderOptions { chart?: CardChart; publicUrl?: string }
+
+export function cardTitle(m: Moment): string {
+  return `${THEMES[m.kind].label.toLowerCase()}: ${humanUsd(m.missedUsd)} on ${tokenLabel(m.mint)} (${shortAddress(m.wallet)})`;
+}
+
+/** A moment's 1200×630 card: satori lays it out as SVG, resvg rasterises it, tEXt chunks carry its metadata. */
+export async function renderCard(m: Moment, o: RenderOptions = {}): Promise<{ png: Buffer; svg: string }> {
+  const svg = await satori(cardTree(m, o.chart) as any, { width: CARD_WIDTH, height: CARD_HEIGHT, fonts: loadFonts() });
+  const png = Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: CARD_WIDTH } }).render().asPng());
+  return {
+    svg,
+    png: addPngText(png, {
+      Title: cardTitle(m),
+      Software: 'OOF',
+      'Moment-Id': m.id,
+      Wallet: m.wallet,
+      ...(o.publicUrl ? { URL: o.publicUrl } : {}),
+    }),
+  };
+}

@@ -1,0 +1,82 @@
+import { cardTree, headlineSize } from '../../activities/rendering/card';
+import { humanAmount, humanDate, humanPct, humanUsd, shortAddress } from '../../activities/rendering/format';
+import { addPngText, readPngText } from '../../activities/rendering/png-text';
+import { renderCard } from '../../activities/rendering/render';
+import { tokenLabel } from '../../activities/rendering/tokens';
+import type { Moment } from '../../activities/detection/moment';
+
+const base: Moment = {
+  id: '01HV6Z8Q2M0000000000000000', kind: 'S2E', wallet: 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5',
+  mint: 'EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm', signature: 'sig', at: '2024-03-26T00:00:00Z', pct: '0.79579',
+  missedUsd: '2135.90', severity: '1.0000', status: 'final',
+  explain: { quantity: '1000', tradePrice: '2.684', peakPrice: '4.8199', peakAt: '2024-03-31T09:00:00Z' },
+};
+const moments: Moment[] = [
+  base,
+  { ...base, kind: 'BHD', pct: '0.642857', missedUsd: '476.10', severity: '0.8036', explain: { quantity: '10', tradePrice: '74.06', troughPrice: '26.45', troughAt: '2025-01-25T11:00:00Z' } },
+  { ...base, kind: 'BadRoute', mint: 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', pct: '0.05', missedUsd: '50.00', severity: '0.5000', explain: { reference: 'market', inAmount: '1000', outAmount: '95', outMint: base.mint } },
+  { ...base, kind: 'IdleYield', mint: 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', signature: null, pct: '0.058', missedUsd: '580.76', severity: '0.2904', status: 'provisional', explain: { balance: '9999', days: '265', apy: '0.08' } },
+];
+
+function ihdr(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe('card text', () => {
+  it.each([
+    ['2135.90', '$2.1K'], ['950', '$950'], ['0.42', '$0.42'], ['12400000', '$12M'], ['1250000', '$1.3M'], ['999.6', '$1K'], ['123456789012.34', '$123B'],
+  ])('humanUsd(%s) = %s', (v, s) => expect(humanUsd(v)).toBe(s));
+  it('formats percentages, amounts, addresses, dates and symbols', () => {
+    expect(humanPct('0.79579', '+')).toBe('+80%');
+    expect(humanPct('0.642857', '−')).toBe('−64%');
+    expect(humanPct('0.058', '+')).toBe('+5.8%');
+    expect(humanPct('123.456', '+')).toBe('+12,346%');
+    expect(humanAmount('1000')).toBe('1,000');
+    expect(humanAmount('2.684')).toBe('2.68');
+    expect(humanAmount('0.00001246')).toBe('0.00001246');
+    expect(shortAddress(base.wallet)).toBe('FvTq…GnVJ5');
+    expect(humanDate('2024-03-31T09:00:00Z')).toBe('31 Mar 2024');
+    expect(tokenLabel(base.mint)).toBe('WIF');
+    expect(tokenLabel('Zz1111111111111111111111111111111111111111')).toBe('Zz11…11111');
+  });
+  it('shrinks the headline so long numbers and percentages fit one line', () => {
+    expect(headlineSize('$2.1K missed', '+80%')).toBe(120);
+    const long = headlineSize('$123B of yield missed', '+12,346%');
+    expect(long).toBeLessThan(80);
+    expect(long * 0.6 * '$123B of yield missed'.length + 8 * 56 * 0.62).toBeLessThanOrEqual(1104);
+  });
+});
+
+describe('PNG text chunks', () => {
+  it('round-trips tEXt chunks any reader can find after IHDR', async () => {
+    const { png } = await renderCard(base, { publicUrl: 'https://cards.example/cards/x.png' });
+    expect(readPngText(png)).toEqual({
+      Title: expect.stringContaining('$2.1K on WIF'), Software: 'OOF', 'Moment-Id': base.id, Wallet: base.wallet, URL: 'https://cards.example/cards/x.png',
+    });
+    expect(readPngText(addPngText(png, { Extra: 'é' }))).toMatchObject({ Extra: 'é' });
+  });
+});
+
+describe('renderCard', () => {
+  it.each(moments.map((m) => [m.kind, m]))('%s: 1200×630, small, one layout per kind', async (_k, m) => {
+    const points: Array<[number, number]> = Array.from({ length: 170 }, (_, i) => [Date.parse(m.at) + i * 3_600_000, 1 + Math.sin(i / 9)]);
+    const { png, svg } = await renderCard(m, { chart: { points } });
+    expect(ihdr(png)).toEqual({ width: 1200, height: 630 });
+    expect(png.length).toBeGreaterThan(10_000); // not blank
+    expect(png.length).toBeLessThanOrEqual(150_000);
+    expect(svg).toContain('<svg');
+  });
+
+  it('keeps every element inside the card whatever the lengths and magnitudes', () => {
+    const extreme = { ...base, mint: 'X'.repeat(44), missedUsd: '999999999999999.99', pct: '99999.9', explain: { ...base.explain, quantity: '123456789012345.123456789', tradePrice: '0.000000000001' } };
+    const tree = JSON.stringify(cardTree(extreme));
+    expect(tree).toContain('whiteSpace":"nowrap');
+    expect(tree).toContain('textOverflow":"ellipsis');
+    expect(tree).not.toContain('X'.repeat(13)); // long symbols are cut
+  });
+
+  it('matches the layout snapshot of each kind', () => {
+    for (const m of moments) expect(cardTree(m)).toMatchSnapshot(m.kind);
+  });
+});
