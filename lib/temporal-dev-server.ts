@@ -44,34 +44,39 @@ async function goVersion(): Promise<string | undefined> {
  * when none is found. Fails with a message that says what to install.
  */
 export async function findOrBuildTemporalCli(log: (msg: string) => void = () => undefined): Promise<string> {
-  const fromEnv = process.env.TEMPORAL_CLI;
+  return findOrBuildGoTool({ name: 'temporal', envVar: 'TEMPORAL_CLI', module: TEMPORAL_CLI_MODULE, log });
+}
+
+/** A Go command-line tool the project runs: $ENV_VAR, the project's cache, PATH, else `go install` into the cache. */
+export async function findOrBuildGoTool(t: { name: string; envVar: string; module: string; log?: (msg: string) => void }): Promise<string> {
+  const fromEnv = process.env[t.envVar];
   if (fromEnv) {
     if (await isExecutable(fromEnv)) return fromEnv;
-    throw new Error(`TEMPORAL_CLI=${fromEnv} is not an executable file`);
+    throw new Error(`${t.envVar}=${fromEnv} is not an executable file`);
   }
-  const cached = path.join(cacheDir(), 'bin', 'temporal');
+  const cached = path.join(cacheDir(), 'bin', t.name);
   if (await isExecutable(cached)) return cached;
-  const found = await onPath('temporal');
+  const found = await onPath(t.name);
   if (found) return found;
 
   const go = await goVersion();
   const m = go?.match(/^go(\d+)\.(\d+)/);
   if (!m || Number(m[1]) < MIN_GO[0]! || (Number(m[1]) === MIN_GO[0] && Number(m[2]) < MIN_GO[1]!)) {
     throw new Error(
-      `No temporal CLI found (looked at $TEMPORAL_CLI, ${cached} and PATH) and ` +
+      `No ${t.name} found (looked at $${t.envVar}, ${cached} and PATH) and ` +
         (go ? `${go} is too old to build it` : 'no Go toolchain is installed') +
-        ` (needs Go >= ${MIN_GO.join('.')}). Install the Temporal CLI, or Go and re-run.`,
+        ` (needs Go >= ${MIN_GO.join('.')}). Install ${t.name}, or Go and re-run.`,
     );
   }
-  log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go} into ${path.dirname(cached)} (a few minutes, once)`);
+  t.log?.(`building ${t.module} with ${go} into ${path.dirname(cached)} (a few minutes, once)`);
   await mkdir(path.dirname(cached), { recursive: true });
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('go', ['install', TEMPORAL_CLI_MODULE], {
+    const child = spawn('go', ['install', t.module], {
       env: { ...process.env, CGO_ENABLED: '0', GOBIN: path.dirname(cached) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install ${TEMPORAL_CLI_MODULE} exited with ${code}`))));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install ${t.module} exited with ${code}`))));
   });
   return cached;
 }

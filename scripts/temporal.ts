@@ -1,14 +1,20 @@
 /**
- * `npm run temporal -- <cli|start>`: `cli` prints the path of the Temporal CLI (building it when needed, as CI does);
- * `start` runs the dev server in the foreground with the project's settings until Ctrl-C.
+ * `npm run temporal -- <cli|start|versitygw>`: `cli` prints the path of the Temporal CLI (building it when needed, as
+ * CI does); `start` runs the dev server in the foreground until Ctrl-C; `versitygw` prints (building it when needed)
+ * the S3-compatible server the card-storage tests run against.
  */
 import path from 'node:path';
+import { findOrBuildVersitygw } from '../lib/s3-dev-server';
 import { findOrBuildTemporalCli, startDevServer } from '../lib/temporal-dev-server';
 
 async function main(): Promise<void> {
   const cmd = process.argv[2] ?? 'cli';
   if (cmd === 'cli') {
     console.log(await findOrBuildTemporalCli((m) => console.error(m)));
+    return;
+  }
+  if (cmd === 'versitygw') {
+    console.log(await findOrBuildVersitygw((m) => console.error(m)));
     return;
   }
   if (cmd === 'start') {
@@ -26,7 +32,7 @@ async function main(): Promise<void> {
     process.once('SIGTERM', shutdown);
     return;
   }
-  throw new Error(`unknown command ${cmd}: use "cli" or "start"`);
+  throw new Error(`unknown command ${cmd}: use "cli", "start" or "versitygw"`);
 }
 
 main().catch((e) => {
