@@ -1,6 +1,7 @@
 /** `npm run bench [-- name…] [-- --json]`: runs the benchmarks, prints their figures and the machine they ran on. */
 import { machine, type BenchResult } from './machine';
 import { backfillBench } from './backfill';
+import { cardsBench } from './cards';
 import { detectBench } from './detect';
 import { parseBench } from './parse';
 import { watchesBench } from './watches';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   backfill: () => backfillBench(),
   detect: () => detectBench(),
   watches: () => watchesBench(),
+  cards: () => cardsBench(),
 };
 
 async function main(): Promise<void> {

@@ -12,6 +12,9 @@ import { healthRouter } from './routes/health';
 import { cardsRouter } from './routes/cards';
 import { createCardService } from '../activities/rendering/card-service';
 import { createCardStore, type CardStore } from '../activities/storage/card-store';
+import type { Moment } from '../activities/detection/moment';
+import type { RenderOptions } from '../activities/rendering/render';
+import type { RenderPool } from '../activities/rendering/render-pool';
 import { heliusWebhookRouter } from './webhooks/helius';
 
 export interface GatewayDeps {
@@ -21,6 +24,8 @@ export interface GatewayDeps {
   log: Logger;
   /** Card storage; defaults to the one the configuration names (R2 or local disk). */
   cardStore?: CardStore;
+  /** Renders cards off the event loop; without it they are rendered in this thread (tests). */
+  renderPool?: RenderPool;
   /** Called after a webhook delivery stored new transactions (the dispatcher's nudge). */
   onWebhookStored?: () => void;
 }
@@ -68,7 +73,8 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   });
   // Cards are public (shareable); everything else under /v1 needs a caller.
   const store = d.cardStore ?? createCardStore(d.config);
-  const cards = cardsRouter({ db: d.db, store, cards: createCardService({ db: d.db, store }) });
+  const render = d.renderPool ? (m: Moment, o: RenderOptions) => d.renderPool!.render(m, o) : undefined;
+  const cards = cardsRouter({ db: d.db, store, cards: createCardService({ db: d.db, store, render }) });
   app.use(cards.routes()).use(cards.allowedMethods());
   app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, next) : next()));
   app.use(analyses.routes()).use(analyses.allowedMethods());

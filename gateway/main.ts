@@ -4,6 +4,7 @@ import { createDb } from '../lib/db';
 import { resolveDatabaseUrl } from '../lib/database-url';
 import { createLogger } from '../lib/logger';
 import { onShutdown } from '../lib/shutdown';
+import { RenderPool } from '../activities/rendering/render-pool';
 import { createApp, type AppRole } from './app';
 import { listen } from './server';
 import { WebhookDispatcher } from './webhooks/dispatcher';
@@ -22,12 +23,14 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, watchPollMs: config.WATCH_POLL_MS });
   dispatcher.start();
-  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge() }, role);
+  const renderPool = role === 'api' ? new RenderPool() : undefined;
+  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge(), renderPool }, role);
   const server = await listen(app, role === 'api' ? config.PORT : config.INDEXER_PORT);
   log.info({ url: `http://127.0.0.1:${server.port}`, role }, 'listening');
   onShutdown(log, async () => {
     await server.close(config.SHUTDOWN_GRACE_MS);
     await dispatcher.stop();
+    await renderPool?.close();
     await connection.close();
     await db.destroy();
     await database.stop();

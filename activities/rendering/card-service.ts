@@ -3,7 +3,7 @@ import type { Db } from '../../lib/db';
 import type { Moment } from '../detection/moment';
 import { momentFromRow } from '../storage/moments-store';
 import type { CardStore } from '../storage/card-store';
-import { renderCard } from './render';
+import { renderCard, type RenderOptions } from './render';
 
 /** `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new URL. */
 export function cardKey(m: Moment): string {
@@ -13,10 +13,17 @@ export function cardKey(m: Moment): string {
 
 export const cardVersion = (key: string) => key.replace(/^cards\/[^-]+-/, '').replace(/\.png$/, '');
 
-export interface CardServiceDeps { db: Db; store: CardStore; publicBase?: string }
+export interface CardServiceDeps {
+  db: Db;
+  store: CardStore;
+  publicBase?: string;
+  /** Where the pixels are made: the gateway passes its worker-thread pool; by default, in this thread. */
+  render?: (m: Moment, o: RenderOptions) => Promise<Buffer>;
+}
 
 /** Renders and stores cards; used by the activities when moments change and by the gateway on demand. */
-export function createCardService({ db, store, publicBase }: CardServiceDeps) {
+export function createCardService({ db, store, publicBase, render: renderPixels }: CardServiceDeps) {
+  const draw = renderPixels ?? (async (m: Moment, o: RenderOptions) => (await renderCard(m, o)).png);
   async function chartFor(m: Moment): Promise<Array<[number, number]>> {
     const at = Date.parse(m.at);
     const rows = await db('price_points').where({ mint: m.mint }).whereBetween('ts', [new Date(at - 86_400_000), new Date(at + 8 * 86_400_000)]).orderBy('ts').select('ts', 'usd');
@@ -25,7 +32,7 @@ export function createCardService({ db, store, publicBase }: CardServiceDeps) {
 
   async function render(m: Moment): Promise<{ key: string; png: Buffer }> {
     const key = cardKey(m);
-    const { png } = await renderCard(m, { chart: { points: await chartFor(m) }, publicUrl: store.publicUrl(key) ?? (publicBase ? `${publicBase}/v1/cards/moment/${m.id}.png` : undefined) });
+    const png = await draw(m, { chart: { points: await chartFor(m) }, publicUrl: store.publicUrl(key) ?? (publicBase ? `${publicBase}/v1/cards/moment/${m.id}.png` : undefined) });
     await store.put(key, png);
     await db('moments').where({ id: m.id }).update({ card_key: key });
     return { key, png };

@@ -2,6 +2,7 @@ import { cardTree, headlineSize } from '../../activities/rendering/card';
 import { humanAmount, humanDate, humanPct, humanUsd, shortAddress } from '../../activities/rendering/format';
 import { addPngText, readPngText } from '../../activities/rendering/png-text';
 import { renderCard } from '../../activities/rendering/render';
+import { RenderPool } from '../../activities/rendering/render-pool';
 import { tokenLabel } from '../../activities/rendering/tokens';
 import type { Moment } from '../../activities/detection/moment';
 
@@ -78,5 +79,18 @@ describe('renderCard', () => {
 
   it('matches the layout snapshot of each kind', () => {
     for (const m of moments) expect(cardTree(m)).toMatchSnapshot(m.kind);
+  });
+});
+
+describe('RenderPool', () => {
+  it('renders the same card in a worker thread', async () => {
+    const pool = new RenderPool(1);
+    try {
+      const png = await pool.render(base);
+      expect(ihdr(png)).toEqual({ width: 1200, height: 630 });
+      expect(readPngText(png)['Moment-Id']).toBe(base.id);
+    } finally {
+      await pool.close();
+    }
   });
 });
