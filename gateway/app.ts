@@ -8,6 +8,8 @@ import { requireAuth } from './auth/middleware';
 import { problemMiddleware } from './problem';
 import { requestIdMiddleware } from './request-id';
 import { analysesRouter } from './routes/analyses';
+import { momentsRouter } from './routes/moments';
+import type { MomentFeed } from './streams/moment-feed';
 import { healthRouter } from './routes/health';
 import { cardsRouter } from './routes/cards';
 import { createCardService } from '../activities/rendering/card-service';
@@ -24,6 +26,8 @@ export interface GatewayDeps {
   log: Logger;
   /** Card storage; defaults to the one the configuration names (R2 or local disk). */
   cardStore?: CardStore;
+  /** The LISTEN/NOTIFY fan-out behind the SSE routes (one per process). */
+  feed?: MomentFeed;
   /** Renders cards off the event loop; without it they are rendered in this thread (tests). */
   renderPool?: RenderPool;
   /** Called after a webhook delivery stored new transactions (the dispatcher's nudge). */
@@ -78,5 +82,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(cards.routes()).use(cards.allowedMethods());
   app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, next) : next()));
   app.use(analyses.routes()).use(analyses.allowedMethods());
+  const moments = momentsRouter({ db: d.db, appSecret: d.config.appSecret, feed: d.feed });
+  app.use(moments.routes()).use(moments.allowedMethods());
   return app;
 }

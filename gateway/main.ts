@@ -5,6 +5,7 @@ import { resolveDatabaseUrl } from '../lib/database-url';
 import { createLogger } from '../lib/logger';
 import { onShutdown } from '../lib/shutdown';
 import { RenderPool } from '../activities/rendering/render-pool';
+import { MomentFeed } from './streams/moment-feed';
 import { createApp, type AppRole } from './app';
 import { listen } from './server';
 import { WebhookDispatcher } from './webhooks/dispatcher';
@@ -24,13 +25,16 @@ async function main(): Promise<void> {
   const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, watchPollMs: config.WATCH_POLL_MS });
   dispatcher.start();
   const renderPool = role === 'api' ? new RenderPool() : undefined;
-  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge(), renderPool }, role);
+  const feed = role === 'api' ? new MomentFeed(db, database.url, log) : undefined;
+  await feed?.start();
+  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge(), renderPool, feed }, role);
   const server = await listen(app, role === 'api' ? config.PORT : config.INDEXER_PORT);
   log.info({ url: `http://127.0.0.1:${server.port}`, role }, 'listening');
   onShutdown(log, async () => {
     await server.close(config.SHUTDOWN_GRACE_MS);
     await dispatcher.stop();
     await renderPool?.close();
+    await feed?.stop();
     await connection.close();
     await db.destroy();
     await database.stop();

@@ -30,6 +30,7 @@ export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertRe
   if (moments.length === 0) return result;
   await db.transaction(async (trx) => {
     for (const m of moments) {
+      const before = await trx('moments').where({ wallet: m.wallet, kind: m.kind, mint: m.mint }).whereRaw('signature is not distinct from ?', [m.signature]).first('status');
       const rows = await trx.raw(
         `insert into moments as o (id, wallet, kind, mint, signature, at, severity, missed_usd, pct, status, explain)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
@@ -51,7 +52,7 @@ export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertRe
       if (row.inserted) result.created++;
       else result.updated++;
       const moment = momentFromRow(row);
-      const type = row.inserted ? 'moment.created' : moment.status === 'final' && m.status === 'final' ? 'moment.finalized' : 'moment.updated';
+      const type = row.inserted ? 'moment.created' : moment.status === 'final' && before?.status === 'provisional' ? 'moment.finalized' : 'moment.updated';
       const ev = await trx('moment_events').insert({ moment_id: row.id, type, payload: JSON.stringify(moment) }).returning('id');
       result.eventIds.push(Number(ev[0].id));
       result.changedIds.push(row.id);

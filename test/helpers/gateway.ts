@@ -2,14 +2,15 @@ import type { Client } from '@temporalio/client';
 import { createApp } from '../../gateway/app';
 import { listen, type RunningServer } from '../../gateway/server';
 import type { CardStore } from '../../activities/storage/card-store';
+import type { MomentFeed } from '../../gateway/streams/moment-feed';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import { testLog } from './env';
 
 export interface TestGateway { url: string; server: RunningServer; close(): Promise<void> }
 
-export async function startTestGateway(config: Config, db: Db, temporal: Client, onWebhookStored?: () => void, cardStore?: CardStore): Promise<TestGateway> {
-  const app = createApp({ config, db, temporal, log: testLog, onWebhookStored, cardStore });
+export async function startTestGateway(config: Config, db: Db, temporal: Client, onWebhookStored?: () => void, cardStore?: CardStore, feed?: MomentFeed): Promise<TestGateway> {
+  const app = createApp({ config, db, temporal, log: testLog, onWebhookStored, cardStore, feed });
   const server = await listen(app, 0, '127.0.0.1');
   return { url: `http://127.0.0.1:${server.port}`, server, close: () => server.close(1000) };
 }

@@ -1,0 +1,147 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { D, usd } from '../../activities/detection/money';
+import { summarizeProgress as summarize } from '../../activities/analysis/progress';
+import { momentFromRow } from '../../activities/storage/moments-store';
+import type { Db } from '../../lib/db';
+import { isSolanaAddress } from '../../lib/solana-address';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { Problem } from '../problem';
+import type { MomentFeed } from '../streams/moment-feed';
+import { openSse } from '../streams/sse';
+import { parseOr400 } from '../validation';
+import { ULID_RE } from './analyses';
+
+const address = z.string().refine(isSolanaAddress, { error: (i) => `"${String(i.input).slice(0, 64)}" is not a Solana address` });
+const listQuery = z.object({
+  wallet: address.optional(),
+  kind: z.enum(['S2E', 'BHD', 'BadRoute', 'IdleYield']).optional(),
+  minSeverity: z.string().regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number from 0 to 1').optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+}).strict();
+
+export interface MomentsDeps { db: Db; appSecret: string; feed?: MomentFeed; heartbeatMs?: number }
+
+function lastEventId(ctx: Context): number {
+  const raw = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
+  if (!raw) return 0;
+  if (!/^\d{1,18}$/.test(raw)) throw new Problem(400, 'Bad Request', 'Last-Event-ID must be an event id this stream sent');
+  return Number(raw);
+}
+
+export function momentsRouter(d: MomentsDeps): Router {
+  const router = new Router();
+
+  router.get('/v1/moments', async (ctx) => {
+    const q = parseOr400(listQuery, ctx.query, 'query');
+    const rows = d.db('moments').orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit + 1);
+    if (q.wallet) rows.where({ wallet: q.wallet });
+    if (q.kind) rows.where({ kind: q.kind });
+    if (q.minSeverity) rows.where('severity', '>=', q.minSeverity);
+    if (q.since) rows.where('at', '>=', new Date(q.since));
+    if (q.cursor) {
+      const c = decodeCursor<{ at: string; id: string }>(d.appSecret, q.cursor);
+      if (typeof c.at !== 'string' || typeof c.id !== 'string') throw new Problem(400, 'Bad Request', 'the cursor is not one this API issued');
+      rows.whereRaw('(at, id) < (?, ?)', [c.at, c.id]);
+    }
+    const found = await rows;
+    const page = found.slice(0, q.limit).map(momentFromRow);
+    const last = found.length > q.limit ? found[q.limit - 1] : undefined;
+    ctx.body = { moments: page, nextCursor: last ? encodeCursor(d.appSecret, { at: new Date(last.at).toISOString(), id: last.id }) : null };
+  });
+
+  router.get('/v1/moments/:id', async (ctx) => {
+    const id = ctx.params.id!;
+    if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not a moment id (a 26-character ULID)`);
+    const row = await d.db('moments').where({ id }).first();
+    if (!row) throw new Problem(404, 'Not Found', `no moment ${id}`);
+    ctx.body = momentFromRow(row);
+  });
+
+  router.get('/v1/wallets/:address/summary', async (ctx) => {
+    const wallet = ctx.params.address!;
+    if (!isSolanaAddress(wallet)) throw new Problem(400, 'Bad Request', `"${wallet.slice(0, 64)}" is not a Solana address`);
+    const byKind = await d.db('moments').where({ wallet }).groupBy('kind').select('kind').count({ n: '*' }).sum({ missed: 'missed_usd' });
+    const worst = await d.db('moments').where({ wallet }).orderBy([{ column: 'severity', order: 'desc' }, { column: 'missed_usd', order: 'desc' }]).limit(5);
+    const transactions = await d.db('wallet_transactions').where({ wallet }).count({ n: '*' }).first();
+    let total = new D(0);
+    const counts: Record<string, { count: number; missedUsd: string }> = {};
+    for (const r of byKind as any[]) {
+      counts[r.kind] = { count: Number(r.n), missedUsd: usd(new D(r.missed ?? 0)) };
+      total = total.plus(r.missed ?? 0);
+    }
+    ctx.body = {
+      wallet,
+      transactions: Number(transactions?.n ?? 0),
+      moments: Object.values(counts).reduce((n, c) => n + c.count, 0),
+      byKind: counts,
+      totalMissedUsd: usd(total),
+      worst: worst.map(momentFromRow),
+    };
+  });
+
+  router.get('/v1/stream/moments', async (ctx) => {
+    const q = parseOr400(z.object({ wallet: address.optional(), access_token: z.string().optional(), lastEventId: z.string().optional() }).strict(), ctx.query, 'query');
+    if (!d.feed) throw new Problem(503, 'Service Unavailable', 'live streams are not enabled on this server');
+    const after = lastEventId(ctx);
+    const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs });
+    // Subscribe first, then replay: an event that lands in between is seen twice and sent once.
+    let sentUpTo = after;
+    const queue: Array<{ id: number; type: string; payload: unknown }> = [];
+    let replaying = true;
+    const deliver = (e: { id: number; type: string; payload: unknown }) => {
+      if (e.id <= sentUpTo) return;
+      sentUpTo = e.id;
+      sse.send(e.type, e.payload, e.id);
+    };
+    const unsubscribe = d.feed.subscribe((e) => {
+      if (q.wallet && e.wallet !== q.wallet) return;
+      if (replaying) queue.push(e);
+      else deliver(e);
+    });
+    sse.onClose(unsubscribe);
+    if (after > 0) for (const e of await d.feed.since(after, q.wallet)) deliver(e);
+    replaying = false;
+    for (const e of queue.sort((a, b) => a.id - b.id)) deliver(e);
+  });
+
+  router.get('/v1/analyses/:id/stream', async (ctx) => {
+    const id = ctx.params.id!;
+    if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not an analysis id (a 26-character ULID)`);
+    const first = await d.db('analyses').where({ id }).first();
+    if (!first) throw new Problem(404, 'Not Found', `no analysis ${id}`);
+    const wallets = new Set<string>(first.wallets);
+    const after = lastEventId(ctx);
+    const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs });
+    let sentUpTo = after;
+    const deliver = (e: { id: number; type: string; payload: unknown }) => {
+      if (e.id <= sentUpTo) return;
+      sentUpTo = e.id;
+      sse.send('moment', e.payload, e.id);
+    };
+    const unsubscribe = d.feed?.subscribe((e) => { if (wallets.has(e.wallet)) deliver(e); });
+    // Moments of these wallets already published (a resume, or an analysis that finished before the client came).
+    if (d.feed) for (const w of wallets) for (const e of await d.feed.since(after, w)) deliver(e);
+    let lastProgress = '';
+    const tick = async () => {
+      const row = await d.db('analyses').where({ id }).first();
+      const progress = JSON.stringify({ status: row.status, progress: row.progress });
+      if (progress !== lastProgress) {
+        lastProgress = progress;
+        sse.send('progress', { analysisId: id, status: row.status, progress: summarize(row.progress ?? {}) });
+      }
+      if (row.status === 'completed' || row.status === 'failed') {
+        sse.send(row.status === 'completed' ? 'done' : 'error', { analysisId: id, status: row.status, finishedAt: row.finished_at });
+        sse.close();
+      }
+    };
+    const timer = setInterval(() => void tick().catch(() => sse.close()), 500);
+    sse.onClose(() => { clearInterval(timer); unsubscribe?.(); });
+    await tick();
+  });
+
+  return router;
+}

@@ -1,0 +1,53 @@
+import { PassThrough } from 'node:stream';
+import type { Context } from 'koa';
+
+export interface SseStream {
+  send(event: string, data: unknown, id?: number | string): boolean;
+  comment(text: string): void;
+  close(): void;
+  readonly closed: boolean;
+  onClose(fn: () => void): void;
+}
+
+/**
+ * Turns a Koa response into a Server-Sent Events stream: `retry:` first, heartbeat comments, and a client that reads
+ * too slowly (more than maxBufferedBytes waiting) is dropped so it cannot slow anyone else down.
+ */
+export function openSse(ctx: Context, o: { retryMs?: number; heartbeatMs?: number; maxBufferedBytes?: number } = {}): SseStream {
+  const stream = new PassThrough();
+  ctx.req.socket.setTimeout(0);
+  ctx.req.socket.setNoDelay(true);
+  ctx.req.socket.setKeepAlive(true);
+  ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  ctx.status = 200;
+  ctx.body = stream;
+  let closed = false;
+  const closers: Array<() => void> = [];
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(beat);
+    stream.end();
+    for (const fn of closers) fn();
+  };
+  const limit = o.maxBufferedBytes ?? 1 << 20;
+  const write = (text: string) => {
+    if (closed) return false;
+    if (stream.writableLength > limit) {
+      close(); // a slow client is dropped; it reconnects with Last-Event-ID and misses nothing
+      return false;
+    }
+    return stream.write(text);
+  };
+  stream.write(`retry: ${o.retryMs ?? 3000}\n\n`);
+  const beat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), o.heartbeatMs ?? 15_000);
+  beat.unref();
+  ctx.req.on('close', close);
+  return {
+    send: (event, data, id) => write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+    comment: (text) => void write(`: ${text}\n\n`),
+    close,
+    get closed() { return closed; },
+    onClose: (fn) => closers.push(fn),
+  };
+}
