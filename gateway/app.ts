@@ -4,6 +4,7 @@ import Koa from 'koa';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
+import { createDynamicVerifier, defaultIssuers, defaultJwksUrl } from './auth/dynamic-jwt';
 import { requireAuth } from './auth/middleware';
 import { problemMiddleware } from './problem';
 import { requestIdMiddleware } from './request-id';
@@ -61,11 +62,22 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   const smallJson = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' });
   app.use(async (ctx, next) => (ctx.path.startsWith('/webhooks/') ? next() : smallJson(ctx, next)));
 
+  const env = d.config.DYNAMIC_ENVIRONMENT_ID;
   const auth = requireAuth({
     appSecret: d.config.appSecret,
     serviceIds: d.config.serviceIds,
     allowAnonymous: d.config.allowAnonymous,
     log: d.log,
+    adminUserIds: d.config.adminUserIds,
+    verifyJwt: env
+      ? createDynamicVerifier({
+          environmentId: env,
+          jwksUrl: d.config.DYNAMIC_JWKS_URL ?? defaultJwksUrl(env),
+          issuers: d.config.dynamicIssuers.length ? d.config.dynamicIssuers : defaultIssuers(env),
+          audiences: d.config.dynamicAudiences,
+          cooldownMs: d.config.DYNAMIC_JWKS_COOLDOWN_MS,
+        })
+      : undefined,
   });
   const analyses = analysesRouter({
     db: d.db,

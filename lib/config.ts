@@ -30,6 +30,9 @@ const schema = z.object({
   DYNAMIC_ENVIRONMENT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
   DYNAMIC_JWKS_URL: z.preprocess(emptyAsUndefined, optionalUrl),
   DYNAMIC_ISSUERS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  DYNAMIC_AUDIENCES: z.preprocess(emptyAsUndefined, z.string().optional()),
+  ADMIN_USER_IDS: z.string().default(''),
+  DYNAMIC_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
   APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   R2_ENDPOINT: z.preprocess(emptyAsUndefined, optionalUrl),
   R2_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -51,6 +54,8 @@ const schema = z.object({
 export type RawConfig = z.infer<typeof schema>;
 export interface Config extends RawConfig {
   corsOrigins: string[];
+  dynamicAudiences: string[];
+  adminUserIds: string[];
   serviceIds: string[];
   allowAnonymous: boolean;
   dynamicIssuers: string[];
@@ -97,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serviceIds: split(c.SERVICE_IDS),
     allowAnonymous: c.AUTH_ALLOW_ANONYMOUS ? c.AUTH_ALLOW_ANONYMOUS === 'true' : c.ENVIRONMENT === 'development',
     dynamicIssuers: split(c.DYNAMIC_ISSUERS),
+    dynamicAudiences: split(c.DYNAMIC_AUDIENCES),
+    adminUserIds: split(c.ADMIN_USER_IDS),
     appSecretGenerated: !c.APP_SECRET,
     appSecret: c.APP_SECRET ?? randomBytes(32).toString('hex'),
   };

@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../../lib/logger';
 import { Problem } from '../problem';
+import type { JwtResult } from './dynamic-jwt';
 import { SERVICE_TOKEN_SHAPE, verifyServiceToken } from './service-token';
 
 export type Principal =
@@ -13,6 +14,9 @@ export interface AuthOptions {
   serviceIds: string[];
   allowAnonymous: boolean;
   log: Logger;
+  /** Dynamic.xyz verification; without it user tokens are refused. */
+  verifyJwt?: (token: string) => Promise<JwtResult>;
+  adminUserIds?: string[];
 }
 
 function bearer(ctx: Context): string | undefined {
@@ -51,7 +55,18 @@ export function requireAuth(o: AuthOptions) {
       ctx.state.principal = { role: 'service', subject: r.serviceId } satisfies Principal;
       return next();
     }
-    audit(false, 'jwt', undefined, 'jwt_not_configured');
-    throw unauthorized('user tokens are not accepted by this gateway yet (Dynamic JWT verification is not configured)');
+    if (!o.verifyJwt) {
+      audit(false, 'jwt', undefined, 'jwt_not_configured');
+      throw unauthorized('user tokens are not accepted: Dynamic JWT verification is not configured (DYNAMIC_ENVIRONMENT_ID)');
+    }
+    const r = await o.verifyJwt(token);
+    if (!r.ok) {
+      audit(false, 'jwt', undefined, r.reason);
+      throw unauthorized(`token rejected: ${r.reason.replace(/_/g, ' ')}`);
+    }
+    const role = o.adminUserIds?.includes(r.user.userId) ? 'admin' : 'user';
+    audit(true, 'jwt', r.user.userId);
+    ctx.state.principal = { role, subject: r.user.userId, wallets: r.user.wallets } satisfies Principal;
+    return next();
   };
 }

@@ -9,6 +9,7 @@ import { isSolanaAddress } from '../../lib/solana-address';
 import { analysisWorkflowId } from '../../workflows/ids';
 import { ANALYSIS_ID } from '../../workflows/search-attributes';
 import type { AnalyzeRequest } from '../../workflows/types';
+import { isOwnAnalysis } from '../auth/scope';
 import { Problem } from '../problem';
 import { parseOr400 } from '../validation';
 
@@ -84,7 +85,7 @@ export function analysesRouter(d: AnalysesDeps): Router {
     const id = ctx.params.id!;
     if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not an analysis id (a 26-character ULID)`);
     const row = await d.db('analyses').where({ id }).first();
-    if (!row) throw new Problem(404, 'Not Found', `no analysis ${id}`);
+    if (!row || !isOwnAnalysis(ctx, row.requested_by)) throw new Problem(404, 'Not Found', `no analysis ${id}`);
     ctx.body = {
       analysisId: row.id,
       status: row.status,

@@ -6,6 +6,7 @@ import { summarizeProgress as summarize } from '../../activities/analysis/progre
 import { momentFromRow } from '../../activities/storage/moments-store';
 import type { Db } from '../../lib/db';
 import { isSolanaAddress } from '../../lib/solana-address';
+import { isOwnAnalysis, visibleWallets } from '../auth/scope';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { Problem } from '../problem';
 import type { MomentFeed } from '../streams/moment-feed';
@@ -37,8 +38,11 @@ export function momentsRouter(d: MomentsDeps): Router {
 
   router.get('/v1/moments', async (ctx) => {
     const q = parseOr400(listQuery, ctx.query, 'query');
+    const visible = await visibleWallets(ctx, d.db);
+    if (visible && q.wallet && !visible.has(q.wallet)) throw new Problem(403, 'Forbidden', 'you can see the moments of your own wallets and of wallets you analysed');
     const rows = d.db('moments').orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit + 1);
     if (q.wallet) rows.where({ wallet: q.wallet });
+    else if (visible) rows.whereIn('wallet', [...visible]);
     if (q.kind) rows.where({ kind: q.kind });
     if (q.minSeverity) rows.where('severity', '>=', q.minSeverity);
     if (q.since) rows.where('at', '>=', new Date(q.since));
@@ -57,13 +61,17 @@ export function momentsRouter(d: MomentsDeps): Router {
     const id = ctx.params.id!;
     if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not a moment id (a 26-character ULID)`);
     const row = await d.db('moments').where({ id }).first();
-    if (!row) throw new Problem(404, 'Not Found', `no moment ${id}`);
+    const visible = row ? await visibleWallets(ctx, d.db) : undefined;
+    // Another user's moment is "not found", not "forbidden": its existence is not ours to reveal.
+    if (!row || (visible && !visible.has(row.wallet))) throw new Problem(404, 'Not Found', `no moment ${id}`);
     ctx.body = momentFromRow(row);
   });
 
   router.get('/v1/wallets/:address/summary', async (ctx) => {
     const wallet = ctx.params.address!;
     if (!isSolanaAddress(wallet)) throw new Problem(400, 'Bad Request', `"${wallet.slice(0, 64)}" is not a Solana address`);
+    const visible = await visibleWallets(ctx, d.db);
+    if (visible && !visible.has(wallet)) throw new Problem(403, 'Forbidden', 'you can see the summaries of your own wallets and of wallets you analysed');
     const byKind = await d.db('moments').where({ wallet }).groupBy('kind').select('kind').count({ n: '*' }).sum({ missed: 'missed_usd' });
     const worst = await d.db('moments').where({ wallet }).orderBy([{ column: 'severity', order: 'desc' }, { column: 'missed_usd', order: 'desc' }]).limit(5);
     const transactions = await d.db('wallet_transactions').where({ wallet }).count({ n: '*' }).first();
@@ -86,6 +94,8 @@ export function momentsRouter(d: MomentsDeps): Router {
   router.get('/v1/stream/moments', async (ctx) => {
     const q = parseOr400(z.object({ wallet: address.optional(), access_token: z.string().optional(), lastEventId: z.string().optional() }).strict(), ctx.query, 'query');
     if (!d.feed) throw new Problem(503, 'Service Unavailable', 'live streams are not enabled on this server');
+    const visible = await visibleWallets(ctx, d.db);
+    if (visible && (!q.wallet || !visible.has(q.wallet))) throw new Problem(403, 'Forbidden', 'stream one of your own wallets or of the wallets you analysed (?wallet=)');
     const after = lastEventId(ctx);
     const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs });
     // Subscribe first, then replay: an event that lands in between is seen twice and sent once.
@@ -112,7 +122,7 @@ export function momentsRouter(d: MomentsDeps): Router {
     const id = ctx.params.id!;
     if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not an analysis id (a 26-character ULID)`);
     const first = await d.db('analyses').where({ id }).first();
-    if (!first) throw new Problem(404, 'Not Found', `no analysis ${id}`);
+    if (!first || !isOwnAnalysis(ctx, first.requested_by)) throw new Problem(404, 'Not Found', `no analysis ${id}`);
     const wallets = new Set<string>(first.wallets);
     const after = lastEventId(ctx);
     const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs });

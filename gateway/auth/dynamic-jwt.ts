@@ -1,0 +1,78 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+
+export interface DynamicAuthOptions {
+  environmentId: string;
+  jwksUrl: string;
+  /** Accepted `iss` values; both forms Dynamic issues by default. */
+  issuers: string[];
+  /** When set, `aud` must be one of these (the app's origins). */
+  audiences?: string[];
+  clockToleranceSeconds?: number;
+  /** Least time between two JWKS fetches caused by unknown `kid`s. */
+  cooldownMs?: number;
+  timeoutMs?: number;
+}
+
+export interface DynamicUser { userId: string; sessionId?: string; wallets: string[]; email?: string }
+
+export type JwtResult = { ok: true; user: DynamicUser } | { ok: false; reason: string };
+
+export function defaultIssuers(environmentId: string): string[] {
+  return [`app.dynamicauth.com/${environmentId}`, `app.dynamic.xyz/${environmentId}`];
+}
+
+export function defaultJwksUrl(environmentId: string): string {
+  return `https://app.dynamicauth.com/api/v0/sdk/${environmentId}/.well-known/jwks`;
+}
+
+/**
+ * Dynamic.xyz access tokens (external-apis.md §5): RS256 only, key by `kid` from a cached remote JWKS (refetched on an
+ * unknown `kid` at most once per cooldown, and never expired, so a warm cache keeps working while Dynamic is down),
+ * `exp`/`nbf` with a small tolerance, issuer in the allowed list, our environment, scope with `user:basic` and
+ * without `requiresAdditionalAuth`, optional audience. The user's Solana wallets come from verified_credentials.
+ */
+export function createDynamicVerifier(o: DynamicAuthOptions) {
+  const jwks = createRemoteJWKSet(new URL(o.jwksUrl), {
+    cooldownDuration: o.cooldownMs ?? 30_000,
+    cacheMaxAge: Number.POSITIVE_INFINITY,
+    timeoutDuration: o.timeoutMs ?? 5_000,
+  });
+
+  return async function verify(token: string): Promise<JwtResult> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, {
+        algorithms: ['RS256'],
+        issuer: o.issuers,
+        ...(o.audiences?.length ? { audience: o.audiences } : {}),
+        clockTolerance: o.clockToleranceSeconds ?? 30,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (e) {
+      return { ok: false, reason: reasonOf(e) };
+    }
+    if (payload.environment_id !== o.environmentId) return { ok: false, reason: 'wrong_environment' };
+    const scope = typeof payload.scope === 'string' ? payload.scope.split(/\s+/) : [];
+    if (scope.includes('requiresAdditionalAuth')) return { ok: false, reason: 'additional_auth_required' };
+    if (!scope.includes('user:basic')) return { ok: false, reason: 'missing_scope' };
+    const creds = Array.isArray(payload.verified_credentials) ? payload.verified_credentials : [];
+    const wallets = creds
+      .filter((c: any) => c?.format === 'blockchain' && c?.chain === 'solana' && typeof c?.address === 'string')
+      .map((c: any) => c.address as string);
+    return {
+      ok: true,
+      user: { userId: String(payload.sub), sessionId: typeof payload.sid === 'string' ? payload.sid : undefined, wallets, email: typeof payload.email === 'string' ? payload.email : undefined },
+    };
+  };
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof errors.JWTExpired) return 'expired';
+  if (e instanceof errors.JWTClaimValidationFailed) return e.claim === 'nbf' ? 'not_yet_valid' : e.claim === 'iss' ? 'wrong_issuer' : e.claim === 'aud' ? 'wrong_audience' : `bad_claim_${e.claim}`;
+  if (e instanceof errors.JOSEAlgNotAllowed) return 'algorithm_not_allowed';
+  if (e instanceof errors.JWKSNoMatchingKey) return 'unknown_key';
+  if (e instanceof errors.JWKSTimeout || (e as Error)?.name === 'TypeError' || (e as any)?.code === 'ERR_JOSE_GENERIC') return 'jwks_unavailable';
+  if (e instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
+  if (e instanceof errors.JWSInvalid || e instanceof errors.JWTInvalid) return 'malformed';
+  return 'invalid_token';
+}
