@@ -1,12 +1,15 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Client } from '@temporalio/client';
+import cors from '@koa/cors';
 import Koa from 'koa';
+import helmet from 'koa-helmet';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { createDynamicVerifier, defaultIssuers, defaultJwksUrl } from './auth/dynamic-jwt';
 import { requireAuth } from './auth/middleware';
 import { problemMiddleware } from './problem';
+import { createLimits } from './rate-limits';
 import { requestIdMiddleware } from './request-id';
 import { analysesRouter } from './routes/analyses';
 import { momentsRouter } from './routes/moments';
@@ -43,6 +46,15 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.silent = true; // errors are logged by problemMiddleware with the request id
   app.use(requestIdMiddleware(d.log));
   app.use(problemMiddleware(d.log));
+  // An API and shareable images: no inline content, nothing framed; cards may be embedded anywhere.
+  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] } }, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  app.use(cors({
+    origin: (ctx) => (d.config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
+    exposeHeaders: ['X-Request-Id', 'Location', 'ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Idempotent-Replayed'],
+    maxAge: 600,
+  }));
 
   const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE });
   app.use(health.routes()).use(health.allowedMethods());
@@ -79,7 +91,13 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
         })
       : undefined,
   });
+  const limits = createLimits(d.db, {
+    namespace: d.config.RATE_LIMIT_NAMESPACE,
+    ipPerMinute: d.config.RATE_LIMIT_IP_PER_MINUTE, userPerMinute: d.config.RATE_LIMIT_USER_PER_MINUTE,
+    walletAnalysesPerHour: d.config.RATE_LIMIT_WALLET_ANALYSES_PER_HOUR, analysesPerUserPerDay: d.config.ANALYSES_PER_USER_PER_DAY,
+  });
   const analyses = analysesRouter({
+    limits,
     db: d.db,
     temporal: d.temporal,
     taskQueue: d.config.TEMPORAL_TASK_QUEUE,
@@ -92,7 +110,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   const render = d.renderPool ? (m: Moment, o: RenderOptions) => d.renderPool!.render(m, o) : undefined;
   const cards = cardsRouter({ db: d.db, store, cards: createCardService({ db: d.db, store, render }) });
   app.use(cards.routes()).use(cards.allowedMethods());
-  app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, next) : next()));
+  app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, () => limits.perCaller(ctx, next)) : next()));
   app.use(analyses.routes()).use(analyses.allowedMethods());
   const moments = momentsRouter({ db: d.db, appSecret: d.config.appSecret, feed: d.feed });
   app.use(moments.routes()).use(moments.allowedMethods());

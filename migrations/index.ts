@@ -6,6 +6,7 @@ import * as reconcileCursor from './20261124030000_reconcile_cursor';
 import * as transactionAccounts from './20261124040000_transaction_accounts';
 import * as rawLz4 from './20261124050000_raw_lz4';
 import * as pricingAndMoments from './20261124060000_pricing_and_moments';
+import * as gatewayLimits from './20261124070000_gateway_limits';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -18,6 +19,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261124040000_transaction_accounts', transactionAccounts],
   ['20261124050000_raw_lz4', rawLz4],
   ['20261124060000_pricing_and_moments', pricingAndMoments],
+  ['20261124070000_gateway_limits', gatewayLimits],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

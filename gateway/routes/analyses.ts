@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import type { Client } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
@@ -11,6 +13,7 @@ import { ANALYSIS_ID } from '../../workflows/search-attributes';
 import type { AnalyzeRequest } from '../../workflows/types';
 import { isOwnAnalysis } from '../auth/scope';
 import { Problem } from '../problem';
+import type { Limits } from '../rate-limits';
 import { parseOr400 } from '../validation';
 
 export const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -33,12 +36,29 @@ export function analyzeBodySchema(maxWallets: number) {
 
 export interface AnalysesDeps {
   db: Db;
+  limits?: Limits;
   temporal: Client;
   taskQueue: string;
   maxWallets: number;
   /** How often watches of the analysed wallets' open trades poll (WATCH_POLL_MS). */
   watchPollMs?: number;
   log: Logger;
+}
+
+function idempotencyKey(ctx: Context): string | undefined {
+  const key = ctx.get('idempotency-key');
+  if (!key) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw new Problem(400, 'Bad Request', 'Idempotency-Key must be 1 to 200 visible ASCII characters');
+  return key;
+}
+
+/** The same key and body: the same analysis, answered as the first time. Another body: a conflict. */
+function replay(ctx: Context, seen: any, requestHash: string, wallets: string[]): void {
+  if (seen.request_hash !== requestHash) throw new Problem(422, 'Unprocessable Content', 'this Idempotency-Key was used with a different request body');
+  ctx.status = 202;
+  ctx.set('Location', `/v1/analyses/${seen.analysis_id}`);
+  ctx.set('Idempotent-Replayed', 'true');
+  ctx.body = { analysisId: seen.analysis_id, wallets, links: { self: `/v1/analyses/${seen.analysis_id}`, stream: `/v1/analyses/${seen.analysis_id}/stream` } };
 }
 
 export function analysesRouter(d: AnalysesDeps): Router {
@@ -48,9 +68,21 @@ export function analysesRouter(d: AnalysesDeps): Router {
   router.post('/v1/analyze', async (ctx) => {
     if (!ctx.is('application/json')) throw new Problem(415, 'Unsupported Media Type', 'send the request body as application/json');
     const body = parseOr400(bodySchema, (ctx.request as any).body, 'analysis request');
-    const analysisId = ulid();
     const wallets = [...new Set(body.wallets)];
     const requestedBy = ctx.state.principal?.subject ?? null;
+    const idem = idempotencyKey(ctx);
+    const requestHash = createHash('sha256').update(JSON.stringify({ wallets, from: body.from ?? null, to: body.to ?? null })).digest('hex');
+    if (idem) {
+      const seen = await d.db('idempotency_keys').where({ principal: requestedBy ?? '', key: idem }).first();
+      if (seen) return replay(ctx, seen, requestHash, wallets);
+    }
+    await d.limits?.analysis(ctx, wallets);
+    const analysisId = ulid();
+    if (idem) {
+      const claimed = await d.db('idempotency_keys').insert({ principal: requestedBy ?? '', key: idem, request_hash: requestHash, analysis_id: analysisId }).onConflict(['principal', 'key']).ignore().returning('analysis_id');
+      // Two requests with the same key at once: the one that lost answers with the winner's analysis.
+      if (claimed.length === 0) return replay(ctx, await d.db('idempotency_keys').where({ principal: requestedBy ?? '', key: idem }).first(), requestHash, wallets);
+    }
     await d.db('analyses').insert({
       id: analysisId, wallets, requested_by: requestedBy, status: 'pending',
       progress: JSON.stringify({ totalWallets: wallets.length, wallets: Object.fromEntries(wallets.map((w) => [w, { stage: 'queued', transactions: 0, moments: 0 }])) }),

@@ -34,6 +34,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     TEMPORAL_ADDRESS: env.temporalAddress,
     APP_SECRET: 'test-secret-test-secret-test-secret-0123',
     AUTH_ALLOW_ANONYMOUS: 'true',
+    // Every test gateway counts its own requests: files run side by side from the same 127.0.0.1.
+    RATE_LIMIT_NAMESPACE: `t${Math.random().toString(36).slice(2, 10)}`,
     ...overrides,
   });
 }

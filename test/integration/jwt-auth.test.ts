@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import { createHmac } from 'node:crypto';
 import { momentId } from '../../activities/detection/moment';
 import { upsertMoments } from '../../activities/storage/moments-store';
@@ -14,7 +14,7 @@ const MINE = '7qvWUFx2yJzGAWhWNQ6ae51TRTrEPYGadByHXpQienKF';
 const THEIRS = '3Rz8Kp5Wm2Xn7Qb4Vt9Ld6Hc1Fs8Gj3Ye5Ua2Ro7Pk4N';
 const shape = readJson('apis/dynamic-jwt-claims-solana.json'); // shape only: our own ids and values below
 
-type Keys = { kid: string; privateKey: CryptoKey; publicKey: CryptoKey; jwk: JWK };
+type Keys = { kid: string; privateKey: KeyLike; publicKey: KeyLike; jwk: JWK };
 async function keys(kid: string): Promise<Keys> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   return { kid, privateKey, publicKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
