@@ -10,6 +10,7 @@ import { createDynamicVerifier, defaultIssuers, defaultJwksUrl } from './auth/dy
 import { requireAuth } from './auth/middleware';
 import { problemMiddleware } from './problem';
 import { createLimits } from './rate-limits';
+import { createMetrics, type Metrics } from './metrics';
 import { requestIdMiddleware } from './request-id';
 import { analysesRouter } from './routes/analyses';
 import { momentsRouter } from './routes/moments';
@@ -30,6 +31,7 @@ export interface GatewayDeps {
   log: Logger;
   /** Card storage; defaults to the one the configuration names (R2 or local disk). */
   cardStore?: CardStore;
+  metrics?: Metrics;
   /** The LISTEN/NOTIFY fan-out behind the SSE routes (one per process). */
   feed?: MomentFeed;
   /** Renders cards off the event loop; without it they are rendered in this thread (tests). */
@@ -44,7 +46,9 @@ export type AppRole = 'api' | 'indexer';
 export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   const app = new Koa({ proxy: false });
   app.silent = true; // errors are logged by problemMiddleware with the request id
+  const metrics = d.metrics ?? createMetrics();
   app.use(requestIdMiddleware(d.log));
+  app.use(metrics.middleware);
   app.use(problemMiddleware(d.log));
   // An API and shareable images: no inline content, nothing framed; cards may be embedded anywhere.
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] } }, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
@@ -56,7 +60,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     maxAge: 600,
   }));
 
-  const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE });
+  const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE, config: d.config, registry: metrics.registry });
   app.use(health.routes()).use(health.allowedMethods());
 
   const webhook = heliusWebhookRouter({
@@ -66,6 +70,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     maxBytes: d.config.WEBHOOK_MAX_BYTES,
     maxItems: d.config.WEBHOOK_MAX_ITEMS,
     onStored: d.onWebhookStored,
+    metrics: { received: (n, fresh) => { metrics.webhookTx.inc({ outcome: 'new' }, fresh); metrics.webhookTx.inc({ outcome: 'duplicate' }, n - fresh); } },
   });
   app.use(webhook.routes()).use(webhook.allowedMethods());
   if (role === 'indexer') return app;
@@ -80,6 +85,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     serviceIds: d.config.serviceIds,
     allowAnonymous: d.config.allowAnonymous,
     log: d.log,
+    onDecision: (method, accepted) => metrics.authDecisions.inc({ method, accepted: String(accepted) }),
     adminUserIds: d.config.adminUserIds,
     verifyJwt: env
       ? createDynamicVerifier({
@@ -98,6 +104,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   });
   const analyses = analysesRouter({
     limits,
+    onWorkflowStart: (type) => metrics.workflowStarts.inc({ type }),
     db: d.db,
     temporal: d.temporal,
     taskQueue: d.config.TEMPORAL_TASK_QUEUE,
@@ -112,7 +119,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(cards.routes()).use(cards.allowedMethods());
   app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, () => limits.perCaller(ctx, next)) : next()));
   app.use(analyses.routes()).use(analyses.allowedMethods());
-  const moments = momentsRouter({ db: d.db, appSecret: d.config.appSecret, feed: d.feed });
+  const moments = momentsRouter({ db: d.db, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients });
   app.use(moments.routes()).use(moments.allowedMethods());
   return app;
 }

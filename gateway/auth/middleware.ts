@@ -16,6 +16,7 @@ export interface AuthOptions {
   log: Logger;
   /** Dynamic.xyz verification; without it user tokens are refused. */
   verifyJwt?: (token: string) => Promise<JwtResult>;
+  onDecision?: (method: string, accepted: boolean) => void;
   adminUserIds?: string[];
 }
 
@@ -34,8 +35,10 @@ const unauthorized = (detail: string) =>
 export function requireAuth(o: AuthOptions) {
   return async (ctx: Context, next: Next) => {
     const token = bearer(ctx);
-    const audit = (accepted: boolean, method: string, subject: string | undefined, reason?: string) =>
+    const audit = (accepted: boolean, method: string, subject: string | undefined, reason?: string) => {
+      o.onDecision?.(method, accepted);
       o.log.info({ audit: 'auth', accepted, method, subject, reason, requestId: ctx.state.requestId, path: ctx.path }, 'auth decision');
+    };
     if (!token) {
       if (!o.allowAnonymous) {
         audit(false, 'none', undefined, 'missing_credentials');

@@ -37,6 +37,7 @@ export function analyzeBodySchema(maxWallets: number) {
 export interface AnalysesDeps {
   db: Db;
   limits?: Limits;
+  onWorkflowStart?: (type: string) => void;
   temporal: Client;
   taskQueue: string;
   maxWallets: number;
@@ -99,6 +100,7 @@ export function analysesRouter(d: AnalysesDeps): Router {
         typedSearchAttributes: [{ key: ANALYSIS_ID, value: analysisId }],
         memo: { requestId: ctx.state.requestId, requestedBy },
       });
+      d.onWorkflowStart?.('analyzeWallets');
     } catch (err) {
       d.log.error({ err, analysisId, requestId: ctx.state.requestId }, 'could not start the analysis workflow');
       await d.db('analyses').where({ id: analysisId }).update({ status: 'failed', finished_at: d.db.fn.now() });

@@ -1,10 +1,14 @@
 import Router from '@koa/router';
 import type { Client } from '@temporalio/client';
+import type { Registry } from 'prom-client';
+import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 
-export interface HealthDeps { db: Db; temporal: Client; namespace: string; timeoutMs?: number }
+export interface HealthDeps { db: Db; temporal: Client; namespace: string; config?: Config; registry?: Registry; timeoutMs?: number }
 
-async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+interface Check { ok: boolean; latencyMs: number; error?: string; skipped?: string }
+
+async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<Check> {
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -15,27 +19,60 @@ async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<
     return { ok: true, latencyMs: Date.now() - started };
   } catch (e) {
     return { ok: false, latencyMs: Date.now() - started, error: (e as Error).message };
-  } finally {
+  }
+  finally {
     clearTimeout(timer);
   }
+}
+
+async function reachable(url: string, init: RequestInit = {}): Promise<void> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(3000) });
+  if (res.status >= 500) throw new Error(`HTTP ${res.status}`);
 }
 
 export function healthRouter(d: HealthDeps): Router {
   const router = new Router();
   const timeoutMs = d.timeoutMs ?? 2000;
+  const core = () => Promise.all([
+    timed(() => d.db.raw('select 1'), timeoutMs),
+    timed(() => d.temporal.workflowService.describeNamespace({ namespace: d.namespace }), timeoutMs),
+  ]);
 
   router.get('/health', (ctx) => {
     ctx.body = { status: 'ok' };
   });
 
   router.get('/health/ready', async (ctx) => {
-    const [postgres, temporal] = await Promise.all([
-      timed(() => d.db.raw('select 1'), timeoutMs),
-      timed(() => d.temporal.workflowService.describeNamespace({ namespace: d.namespace }), timeoutMs),
-    ]);
+    const [postgres, temporal] = await core();
     const ready = postgres.ok && temporal.ok;
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'unavailable', checks: { postgres, temporal } };
+  });
+
+  /** Every dependency with its latency; the optional ones say when they are not configured. */
+  router.get('/health/detailed', async (ctx) => {
+    const c = d.config;
+    const skip = (why: string): Promise<Check> => Promise.resolve({ ok: true, latencyMs: 0, skipped: why });
+    const [[postgres, temporal], jwks, r2, rpc, jupiter] = await Promise.all([
+      core(),
+      c?.DYNAMIC_JWKS_URL || c?.DYNAMIC_ENVIRONMENT_ID ? timed(() => reachable(c.DYNAMIC_JWKS_URL ?? `https://app.dynamicauth.com/api/v0/sdk/${c.DYNAMIC_ENVIRONMENT_ID}/.well-known/jwks`), timeoutMs) : skip('DYNAMIC_ENVIRONMENT_ID not set'),
+      c?.R2_ENDPOINT ? timed(() => reachable(c.R2_ENDPOINT!), timeoutMs) : skip('cards on local disk'),
+      c?.RPC_PRIMARY ? timed(() => reachable(c.RPC_PRIMARY!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getHealth' }) }), timeoutMs) : skip('RPC_PRIMARY not set'),
+      c ? timed(() => reachable(new URL('/price/v3?ids=So11111111111111111111111111111111111111112', c.JUPITER_BASE_URL).toString(), { headers: c.JUPITER_API_KEY ? { 'x-api-key': c.JUPITER_API_KEY } : {} }), timeoutMs) : skip('no configuration'),
+    ]);
+    const checks = { postgres, temporal, jwks, r2, rpc, jupiter };
+    const ready = postgres.ok && temporal.ok;
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? (Object.values(checks).every((x) => x.ok) ? 'ok' : 'degraded') : 'unavailable', checks };
+  });
+
+  router.get('/metrics', async (ctx) => {
+    if (!d.registry) {
+      ctx.status = 404;
+      return;
+    }
+    ctx.type = d.registry.contentType;
+    ctx.body = await d.registry.metrics();
   });
 
   return router;

@@ -24,7 +24,7 @@ const listQuery = z.object({
   cursor: z.string().max(500).optional(),
 }).strict();
 
-export interface MomentsDeps { db: Db; appSecret: string; feed?: MomentFeed; heartbeatMs?: number }
+export interface MomentsDeps { db: Db; appSecret: string; feed?: MomentFeed; heartbeatMs?: number; sseClients?: { inc(): void; dec(): void } }
 
 function lastEventId(ctx: Context): number {
   const raw = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
@@ -98,6 +98,8 @@ export function momentsRouter(d: MomentsDeps): Router {
     if (visible && (!q.wallet || !visible.has(q.wallet))) throw new Problem(403, 'Forbidden', 'stream one of your own wallets or of the wallets you analysed (?wallet=)');
     const after = lastEventId(ctx);
     const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs });
+    d.sseClients?.inc();
+    sse.onClose(() => d.sseClients?.dec());
     // Subscribe first, then replay: an event that lands in between is seen twice and sent once.
     let sentUpTo = after;
     const queue: Array<{ id: number; type: string; payload: unknown }> = [];

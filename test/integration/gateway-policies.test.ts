@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { Db } from '../../lib/db';
 import { temporalClient, testConfig, testDb, uniqueQueue } from '../helpers/env';
 import { postJson, startTestGateway } from '../helpers/gateway';
@@ -85,6 +86,57 @@ describe('gateway policies: rate limits, CORS, security headers, Idempotency-Key
       expect(bad.status).toBe(400);
     } finally {
       await gw.close();
+    }
+  });
+});
+
+describe('observability', () => {
+  let db: Db;
+  let temporal: Awaited<ReturnType<typeof temporalClient>>;
+  beforeAll(async () => {
+    db = testDb();
+    temporal = await temporalClient();
+  });
+  afterAll(async () => {
+    await temporal?.close();
+    await db?.destroy();
+  });
+
+  it('exposes Prometheus metrics labelled by route pattern, never by raw path', async () => {
+    const gw = await startTestGateway(testConfig(), db, temporal.client);
+    try {
+      await fetch(`${gw.url}/v1/moments`);
+      await fetch(`${gw.url}/v1/moments/01ARZ3NDEKTSV4RRFFQ69G5FAV`);
+      await fetch(`${gw.url}/v1/moments/01ARZ3NDEKTSV4RRFFQ69G5FAW`);
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      expect(text).toMatch(/oof_http_request_duration_seconds_count\{method="GET",route="\/v1\/moments",status="200"\} 1/);
+      expect(text).toMatch(/oof_http_request_duration_seconds_count\{method="GET",route="\/v1\/moments\/:id",status="404"\} 2/);
+      expect(text).not.toContain('01ARZ3NDEKTSV4RRFFQ69G5FAV');
+      expect(text).toMatch(/oof_auth_decisions_total\{method="anonymous",accepted="true"\} 3/);
+      expect(text).toMatch(/oof_sse_clients 0/);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('reports every dependency with its latency in /health/detailed', async () => {
+    const rpc = http.createServer((_q, r) => r.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":1,"result":"ok"}'));
+    await new Promise<void>((r) => rpc.listen(0, '127.0.0.1', r));
+    const port = (rpc.address() as any).port;
+    const gw = await startTestGateway(testConfig({ RPC_PRIMARY: `http://127.0.0.1:${port}`, JUPITER_BASE_URL: 'http://127.0.0.1:1' }), db, temporal.client);
+    try {
+      const res = await fetch(`${gw.url}/health/detailed`);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.status).toBe('degraded'); // Jupiter points at a closed port
+      expect(body.checks.postgres).toMatchObject({ ok: true, latencyMs: expect.any(Number) });
+      expect(body.checks.temporal.ok).toBe(true);
+      expect(body.checks.rpc.ok).toBe(true);
+      expect(body.checks.jupiter).toMatchObject({ ok: false, error: expect.any(String) });
+      expect(body.checks.r2).toMatchObject({ ok: true, skipped: 'cards on local disk' });
+    } finally {
+      await gw.close();
+      rpc.close();
     }
   });
 });
