@@ -11,6 +11,7 @@ import { requireAuth } from './auth/middleware';
 import { problemMiddleware } from './problem';
 import { createLimits } from './rate-limits';
 import { createMetrics, type Metrics } from './metrics';
+import { openApiDocument } from './openapi';
 import { requestIdMiddleware } from './request-id';
 import { analysesRouter } from './routes/analyses';
 import { momentsRouter } from './routes/moments';
@@ -42,6 +43,12 @@ export interface GatewayDeps {
 
 export type AppRole = 'api' | 'indexer';
 
+const routeTable = new WeakMap<Koa, Array<{ method: string; path: string }>>();
+/** Every method and path the app routes (the OpenAPI test compares it with the document). */
+export function routesOf(app: Koa): Array<{ method: string; path: string }> {
+  return routeTable.get(app) ?? [];
+}
+
 /** The Koa app: `api` serves everything; `indexer` only health and the webhook, for scaling ingestion apart. */
 export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   const app = new Koa({ proxy: false });
@@ -62,6 +69,11 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
 
   const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE, config: d.config, registry: metrics.registry });
   app.use(health.routes()).use(health.allowedMethods());
+  const doc = openApiDocument(d.config.MAX_WALLETS_PER_ANALYSIS);
+  app.use(async (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== '/openapi.json') return next();
+    ctx.body = doc;
+  });
 
   const webhook = heliusWebhookRouter({
     db: d.db,
@@ -121,5 +133,6 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(analyses.routes()).use(analyses.allowedMethods());
   const moments = momentsRouter({ db: d.db, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients });
   app.use(moments.routes()).use(moments.allowedMethods());
+  routeTable.set(app, [health, webhook, cards, analyses, moments].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
   return app;
 }

@@ -15,7 +15,7 @@ import { parseOr400 } from '../validation';
 import { ULID_RE } from './analyses';
 
 const address = z.string().refine(isSolanaAddress, { error: (i) => `"${String(i.input).slice(0, 64)}" is not a Solana address` });
-const listQuery = z.object({
+export const listMomentsQuery = z.object({
   wallet: address.optional(),
   kind: z.enum(['S2E', 'BHD', 'BadRoute', 'IdleYield']).optional(),
   minSeverity: z.string().regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number from 0 to 1').optional(),
@@ -37,7 +37,7 @@ export function momentsRouter(d: MomentsDeps): Router {
   const router = new Router();
 
   router.get('/v1/moments', async (ctx) => {
-    const q = parseOr400(listQuery, ctx.query, 'query');
+    const q = parseOr400(listMomentsQuery, ctx.query, 'query');
     const visible = await visibleWallets(ctx, d.db);
     if (visible && q.wallet && !visible.has(q.wallet)) throw new Problem(403, 'Forbidden', 'you can see the moments of your own wallets and of wallets you analysed');
     const rows = d.db('moments').orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit + 1);
