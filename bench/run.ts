@@ -3,6 +3,7 @@ import { machine, type BenchResult } from './machine';
 import { backfillBench } from './backfill';
 import { cardsBench } from './cards';
 import { detectBench } from './detect';
+import { momentsApiBench } from './moments-api';
 import { parseBench } from './parse';
 import { watchesBench } from './watches';
 import { webhookBench } from './webhook';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   detect: () => detectBench(),
   watches: () => watchesBench(),
   cards: () => cardsBench(),
+  'moments-api': () => momentsApiBench(),
 };
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Client } from '@temporalio/client';
 import cors from '@koa/cors';
+import type Redis from 'ioredis';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { Config } from '../lib/config';
@@ -33,6 +34,8 @@ export interface GatewayDeps {
   /** Card storage; defaults to the one the configuration names (R2 or local disk). */
   cardStore?: CardStore;
   metrics?: Metrics;
+  /** Rate-limit counters in Redis (REDIS_URL); without it they live in Postgres. */
+  redis?: Redis;
   /** The LISTEN/NOTIFY fan-out behind the SSE routes (one per process). */
   feed?: MomentFeed;
   /** Renders cards off the event loop; without it they are rendered in this thread (tests). */
@@ -113,7 +116,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     namespace: d.config.RATE_LIMIT_NAMESPACE,
     ipPerMinute: d.config.RATE_LIMIT_IP_PER_MINUTE, userPerMinute: d.config.RATE_LIMIT_USER_PER_MINUTE,
     walletAnalysesPerHour: d.config.RATE_LIMIT_WALLET_ANALYSES_PER_HOUR, analysesPerUserPerDay: d.config.ANALYSES_PER_USER_PER_DAY,
-  });
+  }, d.redis);
   const analyses = analysesRouter({
     limits,
     onWorkflowStart: (type) => metrics.workflowStarts.inc({ type }),

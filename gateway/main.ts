@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import Redis from 'ioredis';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { resolveDatabaseUrl } from '../lib/database-url';
@@ -24,10 +25,11 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, watchPollMs: config.WATCH_POLL_MS });
   dispatcher.start();
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   const renderPool = role === 'api' ? new RenderPool() : undefined;
   const feed = role === 'api' ? new MomentFeed(db, database.url, log) : undefined;
   await feed?.start();
-  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge(), renderPool, feed }, role);
+  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge(), renderPool, feed, redis }, role);
   const server = await listen(app, role === 'api' ? config.PORT : config.INDEXER_PORT);
   log.info({ url: `http://127.0.0.1:${server.port}`, role }, 'listening');
   onShutdown(log, async () => {
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     await dispatcher.stop();
     await renderPool?.close();
     await feed?.stop();
+    redis?.disconnect();
     await connection.close();
     await db.destroy();
     await database.stop();

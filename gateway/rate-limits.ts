@@ -1,18 +1,24 @@
 import type { Context, Next } from 'koa';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type Redis from 'ioredis';
+import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db } from '../lib/db';
 import { Problem } from './problem';
 
 export interface LimitsConfig { namespace?: string; ipPerMinute: number; userPerMinute: number; walletAnalysesPerHour: number; analysesPerUserPerDay: number }
 
 /**
- * Rate limits kept in Postgres (rate-limiter-flexible), so every gateway replica counts the same requests: per client
+ * Rate limits kept in Redis when REDIS_URL is set (atomic increments: a hot key costs nothing), else in Postgres
+ * (rate-limiter-flexible either way), so every gateway replica counts the same requests: per client
  * IP and per authenticated caller on /v1, per analysed wallet and per user and day on POST /v1/analyze. A refused
  * request is a 429 problem with Retry-After and RateLimit-* headers.
  */
-export function createLimits(db: Db, c: LimitsConfig) {
-  const make = (keyPrefix: string, points: number, duration: number) =>
-    new RateLimiterPostgres({ storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, keyPrefix: `${c.namespace ?? 'oof'}:${keyPrefix}`, points, duration });
+export function createLimits(db: Db, c: LimitsConfig, redis?: Redis) {
+  const make = (name: string, points: number, duration: number): RateLimiterAbstract => {
+    const keyPrefix = `${c.namespace ?? 'oof'}:${name}`;
+    return redis
+      ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration })
+      : new RateLimiterPostgres({ storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration });
+  };
   const ip = make('ip', c.ipPerMinute, 60);
   const user = make('user', c.userPerMinute, 60);
   const wallet = make('wallet', c.walletAnalysesPerHour, 3600);
@@ -24,7 +30,7 @@ export function createLimits(db: Db, c: LimitsConfig) {
     ctx.set('RateLimit-Reset', String(Math.ceil(r.msBeforeNext / 1000)));
   };
 
-  async function take(ctx: Context, limiter: RateLimiterPostgres, key: string, limit: number, what: string, points = 1): Promise<void> {
+  async function take(ctx: Context, limiter: RateLimiterAbstract, key: string, limit: number, what: string, points = 1): Promise<void> {
     try {
       headers(ctx, limit, await limiter.consume(key, points));
     } catch (e) {

@@ -48,6 +48,7 @@ const schema = z.object({
   WATCH_POLL_MS: z.coerce.number().int().min(100).default(3_600_000),
   WATCH_SLOTS: z.coerce.number().int().min(1).default(2000),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(10_000).default(10 * 60_000),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
   /** Prefix of the rate-limit counters: deployments (or test runs) sharing one database keep separate counts. */
   RATE_LIMIT_NAMESPACE: z.string().regex(/^[a-z0-9-]{1,40}$/).default('oof'),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(600),

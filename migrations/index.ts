@@ -7,6 +7,7 @@ import * as transactionAccounts from './20261124040000_transaction_accounts';
 import * as rawLz4 from './20261124050000_raw_lz4';
 import * as pricingAndMoments from './20261124060000_pricing_and_moments';
 import * as gatewayLimits from './20261124070000_gateway_limits';
+import * as momentsPageIndex from './20261124080000_moments_page_index';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -20,6 +21,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261124050000_raw_lz4', rawLz4],
   ['20261124060000_pricing_and_moments', pricingAndMoments],
   ['20261124070000_gateway_limits', gatewayLimits],
+  ['20261124080000_moments_page_index', momentsPageIndex],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
