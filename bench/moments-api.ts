@@ -58,7 +58,6 @@ export async function momentsApiBench(opts: { rows?: number; rate?: number; seco
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       inflight.push((async () => {
-        const t = performance.now();
         const res = await fetch(`${base}/v1/moments?wallet=${wallet(i * 7919)}&limit=50`);
         await res.arrayBuffer();
         if (res.status !== 200) errors++;
