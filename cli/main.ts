@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './errors';
 import { detectCommand } from './detect-command';
+import { analyze } from './analyze-command';
 import { parseCommand } from './parse-command';
 import { renderCommand } from './render-command';
 
@@ -13,6 +14,9 @@ commands:
                                 sorted by at then kind
   render [FILE|-] --out card.png
                                 render one moment (design §6) to a 1200×630 PNG
+  analyze W… [--follow] [--json] [--gateway URL] [--token T]
+                                start an analysis through the gateway (default $OOF_GATEWAY or
+                                http://127.0.0.1:8080); --follow shows progress and prints the moments
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -36,6 +40,11 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({ args: rest, options: { out: { type: 'string' } }, allowPositionals: true });
       if (positionals.length > 1) throw new CliError('oof render takes at most one FILE');
       return renderCommand({ file: positionals[0], out: values.out }, process.stdin);
+    }
+    case 'analyze': {
+      const { values, positionals } = parseArgs({ args: rest, options: { follow: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, gateway: { type: 'string' }, token: { type: 'string' } }, allowPositionals: true });
+      await analyze({ wallets: positionals, follow: values.follow!, json: values.json!, gateway: values.gateway ?? process.env.OOF_GATEWAY ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.OOF_TOKEN });
+      return 0;
     }
     default:
       throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);
