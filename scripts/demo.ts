@@ -27,9 +27,9 @@ async function main(): Promise<void> {
   market.setToken('EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', { decimals: 6, live: '1' });
   await rpc.start();
   await market.start();
-  let stack: Stack | undefined;
+  const running: { stack?: Stack } = {};
   const stopAll = async (code: number) => {
-    await stack?.stop();
+    await running.stack?.stop();
     await rpc.stop();
     await market.stop();
     process.exit(code);
@@ -38,10 +38,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   console.log(`replay chain: JSON-RPC ${rpc.url} (${rpc.size} transactions), prices ${market.url}\nstarting OOF…`);
-  stack = await startStack(config, log, {
+  const stack = await startStack(config, log, {
     RPC_PRIMARY: rpc.url, JUPITER_BASE_URL: market.url, PRICE_HISTORY_PROVIDER: 'birdeye', PRICE_HISTORY_BASE_URL: market.url, PRICE_HISTORY_API_KEY: 'demo',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', TEMPORAL_LOG_LEVEL: 'ERROR',
   }, () => void stopAll(1));
+  running.stack = stack;
   console.log(`gateway ${stack.gatewayUrl} · Temporal UI ${stack.temporalUiUrl ?? stack.temporalAddress}\n`);
   console.log(`analysing the demo wallets (made up; real prices):\n  paper hands ${DEMO_WALLETS.paperHands}\n  bag holder  ${DEMO_WALLETS.bagHolder}\n`);
   const outcome = await analyze({ gateway: stack.gatewayUrl, wallets: Object.values(DEMO_WALLETS), follow: true, json: false, out: { write: () => true } as any });
