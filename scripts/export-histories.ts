@@ -1,0 +1,80 @@
+/**
+ * Records histories of representative runs into test/fixtures/histories/, for the replay test that guards workflow
+ * determinism: a code change that would break running workflows fails `npm test`. Re-run it (and commit the files)
+ * only when a change to workflow code is meant to be incompatible, with a versioning plan for the running ones.
+ *   node --import tsx scripts/export-histories.ts   (needs Postgres: DATABASE_URL or 127.0.0.1:5432)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createDb, migrateLatest } from '../lib/db';
+import { createLogger } from '../lib/logger';
+import { demoDataset, DEMO_WALLETS } from '../lib/replay/demo-dataset';
+import { MarketReplayServer } from '../lib/replay/market-server';
+import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
+import { freePort, startDevServer } from '../lib/temporal-dev-server';
+import { createWorker } from '../workers/run-worker';
+
+async function main(): Promise<void> {
+  const out = path.resolve(__dirname, '../test/fixtures/histories');
+  mkdirSync(out, { recursive: true });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'oof-histories-'));
+  const temporal = await startDevServer({ dbFile: path.join(tmp, 't.sqlite'), port: await freePort(), headless: true });
+  const admin = createDb(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', { poolMax: 1 });
+  const name = `oof_hist_${Date.now()}`;
+  await admin.raw('create database ??', [name]);
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString(), { poolMax: 5 });
+  await migrateLatest(db);
+  const { transactions, prices } = demoDataset();
+  const rpc = new SolanaRpcReplayServer();
+  rpc.add(transactions);
+  await rpc.start();
+  const market = new MarketReplayServer();
+  for (const [mint, pts] of Object.entries(prices)) market.setToken(mint, { decimals: 6, history: pts, live: pts[pts.length - 1]![1] });
+  await market.start();
+  const log = createLogger('histories', 'warn');
+  const parts = await createWorker({ temporalAddress: temporal.address, namespace: 'default', taskQueue: 'oof', db, log, rpcUrl: rpc.url, jupiterBaseUrl: market.url, historyProvider: { name: 'birdeye', baseUrl: market.url, apiKey: 'x' } });
+  const running = parts.run();
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  try {
+    const wallet = DEMO_WALLETS.bagHolder;
+    await client.workflow.execute('analyzeWallets', { taskQueue: 'oof', workflowId: 'analysis/01HISTORY00000000000000000', args: [{ analysisId: '01HISTORY00000000000000000', wallets: [wallet], options: { pageSize: 1, pagesPerRun: 1 } }] });
+    const actor = await client.workflow.signalWithStart('walletActor', { taskQueue: 'oof', workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 1500 }], signal: 'transactions', signalArgs: [{ signatures: transactions.map((t) => t.transaction.signatures[0]) }] });
+    await actor.result();
+    await client.workflow.execute('postTradeWatch', { taskQueue: 'oof', workflowId: 'watch/history/mint', args: [{ wallet, signature: transactions[3].transaction.signatures[0], mint: 'JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN', side: 'buy', atMs: Date.now(), tradePrice: 0.5, windowMs: 2000, pollMs: 300, watchQueue: 'oof-watch', heartbeatTimeoutMs: 5000 }] });
+    await client.workflow.execute('refreshPrices', { taskQueue: 'oof', workflowId: 'refresh/history' });
+    await client.workflow.execute('reconcileWallets', { taskQueue: 'oof', workflowId: 'reconcile/history', args: [{}] });
+    await client.workflow.execute('maintenance', { taskQueue: 'oof', workflowId: 'maintenance/history', args: [{}] });
+    const ids: Array<[string, string]> = [];
+    for await (const wf of client.workflow.list()) ids.push([wf.workflowId, wf.runId]);
+    let n = 0;
+    for (const [workflowId, runId] of ids) {
+      const json = execFileSync(temporal.cli, ['workflow', 'show', '--address', temporal.address, '--workflow-id', workflowId, '--run-id', runId, '--output', 'json']).toString();
+      const file = `${workflowId.replace(/[^A-Za-z0-9]+/g, '_').slice(0, 80)}-${runId.slice(0, 8)}.json`;
+      writeFileSync(path.join(out, file), json);
+      n++;
+    }
+    console.log(`wrote ${n} histories to ${out}`);
+  } finally {
+    parts.shutdown();
+    await running;
+    await parts.close();
+    await connection.close();
+    await rpc.stop();
+    await market.stop();
+    await db.destroy();
+    await admin.raw('drop database if exists ?? with (force)', [name]);
+    await admin.destroy();
+    await temporal.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
