@@ -49,24 +49,32 @@ export function headlineSize(headline: string, pct: string): number {
 export interface CardChart { points: Array<[number, number]> }
 
 /** The satori element tree of a moment's card: colour and wording per kind, intensity by severity. */
+/** Where the chart sits in the card: satori leaves this box empty and render.ts draws the chart into it. */
+export const CHART_BOX = { x: 48, y: 364, width: 1104, height: 190 };
+
+/** The chart's SVG elements, positioned in the card, or undefined when there is nothing to draw. */
+export function chartElements(m: Moment, chart?: CardChart): string | undefined {
+  const e = m.explain as Record<string, any>;
+  if (!chart || !e.tradePrice) return undefined;
+  const extremeAt = e.peakAt ?? e.troughAt;
+  const extremePrice = e.peakPrice ?? e.troughPrice;
+  const inner = priceChart({
+    points: chart.points, color: THEMES[m.kind].color, width: CHART_BOX.width, height: CHART_BOX.height,
+    trade: { atMs: Date.parse(m.at), price: Number(e.tradePrice) },
+    extreme: extremeAt ? { atMs: Date.parse(extremeAt), price: Number(extremePrice) } : undefined,
+  });
+  return inner ? `<g transform="translate(${CHART_BOX.x} ${CHART_BOX.y})">${inner}</g>` : undefined;
+}
+
 export function cardTree(m: Moment, chart?: CardChart): El {
   const theme = THEMES[m.kind];
   const sev = Math.max(0, Math.min(1, Number(m.severity)));
-  const e = m.explain as Record<string, any>;
   const headline = `${humanUsd(m.missedUsd)} ${theme.missedWord}`;
   const pct = m.kind === 'BHD' || m.kind === 'BadRoute' ? humanPct(m.pct, '−') : humanPct(m.pct, '+');
   // Intensity: the background is the kind's colour mixed into near-black, more of it as severity grows. A flat colour,
   // not a gradient: gradients triple the PNG's size and double the render time.
   const background = mix(theme.color, '#0b0b10', 0.12 + 0.3 * sev);
-  const extremeAt = e.peakAt ?? e.troughAt;
-  const extremePrice = e.peakPrice ?? e.troughPrice;
-  const img = chart && e.tradePrice
-    ? priceChart({
-        points: chart.points, color: theme.color, width: 1104, height: 190,
-        trade: { atMs: Date.parse(m.at), price: Number(e.tradePrice) },
-        extreme: extremeAt ? { atMs: Date.parse(extremeAt), price: Number(extremePrice) } : undefined,
-      })
-    : undefined;
+  const hasChart = chartElements(m, chart) !== undefined;
   // Padding would widen the card past 1200 px: the margins live on an inner column of fixed size instead.
   return h('div', {
     width: CARD_WIDTH, height: CARD_HEIGHT, color: '#fff', fontFamily: 'Inter',
@@ -83,7 +91,7 @@ export function cardTree(m: Moment, chart?: CardChart): El {
     h('div', { fontSize: headlineSize(headline, pct), fontWeight: 800, letterSpacing: -3, lineHeight: 1, whiteSpace: 'nowrap' }, headline),
     h('div', { fontSize: 56, fontWeight: 800, color: theme.color, lineHeight: 1.1, whiteSpace: 'nowrap' }, pct)),
   h('div', { fontSize: 28, color: '#dedee6', marginTop: 18, maxWidth: 1104, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }, story(m)),
-  img ? { type: 'img', props: { src: img, width: 1104, height: 190, style: { marginTop: 'auto' } } } : h('div', { flexGrow: 1 }),
+  hasChart ? h('div', { width: CHART_BOX.width, height: CHART_BOX.height, marginTop: 'auto' }) : h('div', { flexGrow: 1 }),
   h('div', { alignItems: 'center', gap: 16, marginTop: 16 },
     h('div', { width: 320, height: 12, backgroundColor: '#2a2a35', borderRadius: 6 },
       h('div', { width: Math.max(8, Math.round(320 * sev)), height: 12, backgroundColor: theme.color, borderRadius: 6 })),

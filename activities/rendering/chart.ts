@@ -8,14 +8,16 @@ export interface ChartInput {
 }
 
 /**
- * The window's price line as an SVG data URI (satori embeds it as an image): the trade marked with a dashed line at
- * its price, the peak or trough with a ring. Coordinates are rounded so the SVG stays small.
+ * The window's price line as SVG elements to place in the card's own SVG (a nested image would cost resvg a second
+ * parse and raster): the trade marked with a dashed line at its price, the peak or trough with a ring. Coordinates
+ * are rounded so the SVG stays small.
  */
 export function priceChart(c: ChartInput): string | undefined {
   const pts = c.points.filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v));
   if (pts.length < 2) return undefined;
-  const times = pts.map((p) => p[0]).concat(c.trade.atMs);
-  const values = pts.map((p) => p[1]).concat(c.trade.price);
+  // The trade and the extreme are always inside the drawing, even when no point sits exactly on them.
+  const times = pts.map((p) => p[0]).concat(c.trade.atMs, c.extreme ? [c.extreme.atMs] : []);
+  const values = pts.map((p) => p[1]).concat(c.trade.price, c.extreme ? [c.extreme.price] : []);
   const t0 = Math.min(...times);
   const t1 = Math.max(...times);
   const lo = Math.min(...values);
@@ -32,10 +34,8 @@ export function priceChart(c: ChartInput): string | undefined {
   const tx = x(c.trade.atMs);
   const ty = y(c.trade.price);
   const ext = c.extreme ? `<circle cx="${x(c.extreme.atMs)}" cy="${y(c.extreme.price)}" r="11" fill="none" stroke="#fff" stroke-width="4"/><circle cx="${x(c.extreme.atMs)}" cy="${y(c.extreme.price)}" r="5" fill="${c.color}"/>` : '';
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${c.width}" height="${c.height}" viewBox="0 0 ${c.width} ${c.height}">`
-    + `<polygon points="${area}" fill="${c.color}" fill-opacity="0.22"/>`
+  return `<polygon points="${area}" fill="${c.color}" fill-opacity="0.22"/>`
     + `<polyline points="${line}" fill="none" stroke="${c.color}" stroke-width="4" stroke-linejoin="round" stroke-linecap="round"/>`
     + `<line x1="${pad}" y1="${ty}" x2="${c.width - pad}" y2="${ty}" stroke="#ffffff" stroke-opacity="0.45" stroke-width="2" stroke-dasharray="8 8"/>`
-    + `<circle cx="${tx}" cy="${ty}" r="9" fill="#ffffff"/>${ext}</svg>`;
-  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+    + `<circle cx="${tx}" cy="${ty}" r="9" fill="#ffffff"/>${ext}`;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import satori from 'satori';
 import type { Moment } from '../detection/moment';
-import { CARD_HEIGHT, CARD_WIDTH, cardTree, type CardChart, THEMES } from './card';
+import { CARD_HEIGHT, CARD_WIDTH, cardTree, chartElements, type CardChart, THEMES } from './card';
 import { humanUsd, shortAddress } from './format';
 import { addPngText } from './png-text';
 import { tokenLabel } from './tokens';
@@ -24,7 +24,9 @@ export function cardTitle(m: Moment): string {
 
 /** A moment's 1200×630 card: satori lays it out as SVG, resvg rasterises it, tEXt chunks carry its metadata. */
 export async function renderCard(m: Moment, o: RenderOptions = {}): Promise<{ png: Buffer; svg: string }> {
-  const svg = await satori(cardTree(m, o.chart) as any, { width: CARD_WIDTH, height: CARD_HEIGHT, fonts: loadFonts() });
+  const laidOut = await satori(cardTree(m, o.chart) as any, { width: CARD_WIDTH, height: CARD_HEIGHT, fonts: loadFonts() });
+  const chart = chartElements(m, o.chart);
+  const svg = chart ? laidOut.replace(/<\/svg>\s*$/, `${chart}</svg>`) : laidOut;
   // satori already turned every glyph into a path: resvg needs no fonts, and scanning the system's costs milliseconds.
   const png = Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: CARD_WIDTH }, font: { loadSystemFonts: false } }).render().asPng());
   return {

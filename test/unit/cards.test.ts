@@ -67,6 +67,8 @@ describe('renderCard', () => {
     expect(png.length).toBeGreaterThan(10_000); // not blank
     expect(png.length).toBeLessThanOrEqual(150_000);
     expect(svg).toContain('<svg');
+    // The whole card as laid out: any change to layout, wording or chart shows up in review.
+    expect(svg).toMatchSnapshot(`${m.kind} svg`);
   });
 
   it('keeps every element inside the card whatever the lengths and magnitudes', () => {
