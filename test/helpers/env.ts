@@ -3,6 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../lib/config';
 import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
+import type { CardService } from '../../activities/rendering/card-service';
 import { createWorker } from '../../workers/run-worker';
 
 export function testEnv() {
@@ -46,7 +47,7 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
 }
 
 /** A worker on its own task queue, so test files running side by side never take each other's tasks. */
-export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?: string; jupiterUrl?: string; historyUrl?: string } = {}): Promise<{ worker: Worker; stop(): Promise<void> }> {
+export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?: string; jupiterUrl?: string; historyUrl?: string; cards?: CardService } = {}): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const parts = await createWorker({
     temporalAddress: testEnv().temporalAddress,
     namespace: 'default',
@@ -58,6 +59,7 @@ export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?
     rpcConcurrency: 16,
     jupiterBaseUrl: opts.jupiterUrl,
     historyProvider: opts.historyUrl ? { name: 'birdeye', baseUrl: opts.historyUrl, apiKey: 'test' } : undefined,
+    cards: opts.cards,
   });
   const running = parts.run();
   return {
