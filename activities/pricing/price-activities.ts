@@ -41,6 +41,11 @@ export function createPriceActivities({ db, jupiter, detection }: PriceDeps) {
       if (!jupiter) return { error: 'no Jupiter client configured' };
       const raw = new D(swap.inAmount).mul(new D(10).pow(swap.inDecimals)).toFixed(0);
       try {
+        // The prices of both legs now, too: valuing the shortfall in USD needs them, and no snapshot may be this fresh.
+        const now = new Date();
+        const live = await jupiter.prices([swap.inMint, swap.outMint]).catch(() => new Map());
+        const points = [...live].map(([mint, p]) => ({ mint, ts: now, usd: p.usd, source: 'jupiter' }));
+        if (points.length) await db('price_points').insert(points).onConflict(['mint', 'ts', 'source']).ignore();
         const q = await jupiter.quote({ inputMint: swap.inMint, outputMint: swap.outMint, amount: raw });
         const quotedOut = formatUnits(BigInt(q.outAmount), swap.outDecimals);
         await db('route_quotes').insert({

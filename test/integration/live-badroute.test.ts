@@ -1,0 +1,81 @@
+import type { Db } from '../../lib/db';
+import { MarketReplayServer } from '../../lib/replay/market-server';
+import { eventually, startTestWorker, temporalClient, testDb, uniqueQueue } from '../helpers/env';
+import { enhancedSwaps } from '../helpers/enhanced';
+
+const WALLET = 'HqR7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9X';
+const SOL = 'So11111111111111111111111111111111111111112';
+const TWEET = '3rsJxhSo1qpZZGsC5KTcTrwTBjxTRB34EmQ4B4DFg9t7'; // the real sample's output token
+
+describe('live BadRoute: a fresh swap is quoted on arrival and judged against the quote', () => {
+  let db: Db;
+  let temporal: Awaited<ReturnType<typeof temporalClient>>;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  const market = new MarketReplayServer();
+  const queue = uniqueQueue('live');
+
+  beforeAll(async () => {
+    db = testDb();
+    temporal = await temporalClient();
+    // 0.1 SOL at $15,000 is $1,500; the fill gave 93.549 TWEET at $16.03 ≈ the market; the best route pays 5 % more.
+    market.setToken(SOL, { decimals: 9, live: '15000' });
+    market.setToken(TWEET, { decimals: 8, live: '16.03' });
+    market.quoteEdge = 0.05;
+    await market.start();
+    worker = await startTestWorker(queue, db, { jupiterUrl: market.url });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await market.stop();
+    await temporal?.close();
+    await db?.destroy();
+  });
+
+  it('stores the quote, publishes a BadRoute with the quote as reference, and starts the watches', async () => {
+    const [swap] = enhancedSwaps(WALLET, 1, 99).map((t) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 5 }));
+    await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
+    const actor = await temporal.client.workflow.signalWithStart('walletActor', {
+      taskQueue: queue, workflowId: `wallet/${WALLET}`, args: [{ wallet: WALLET, quietPeriodMs: 3000, watch: { windowMs: 1500, pollMs: 300, heartbeatTimeoutMs: 5000 } }],
+      signal: 'transactions', signalArgs: [{ signatures: [swap.signature] }],
+    });
+    await actor.result();
+    const quote = await db('route_quotes').where({ signature: swap.signature }).first();
+    expect(quote).toMatchObject({ in_mint: SOL, out_mint: TWEET, provider: 'jupiter' });
+    const moment = await db('moments').where({ wallet: WALLET, kind: 'BadRoute' }).first();
+    expect(moment.explain).toMatchObject({ reference: 'quote', quoteProvider: 'jupiter' });
+    expect(Number(moment.pct)).toBeGreaterThan(0.04);
+    expect(Number(moment.missed_usd)).toBeGreaterThan(10);
+    // Both legs of the fresh swap are watched.
+    const watches = await eventually(async () => {
+      const ids: string[] = [];
+      for await (const wf of temporal.client.workflow.list({ query: `WorkflowType = 'postTradeWatch' AND Wallet = '${WALLET}'` })) ids.push(wf.workflowId);
+      return ids.length >= 2 ? ids : undefined;
+    });
+    expect(watches.sort()).toEqual([`watch/${swap.signature}/${TWEET}`, `watch/${swap.signature}/${SOL}`].sort());
+  }, 60_000);
+});
+
+describe('maintenance', () => {
+  it('prunes outbox rows past the horizon, thins old snapshots to hourly, and records the run', async () => {
+    const db = testDb();
+    const temporal = await temporalClient();
+    const queue = uniqueQueue('maint');
+    const worker = await startTestWorker(queue, db);
+    try {
+      const mint = `Maint${Date.now()}`;
+      const hour = 3_600_000;
+      const old = Math.floor((Date.now() - 40 * 86_400_000) / hour) * hour; // on an hour boundary
+      // Three snapshots in one hour and one in the next: thinning keeps the last of each hour.
+      await db('price_points').insert([0, 10, 20, 70].map((min) => ({ mint, ts: new Date(old + min * 60_000), usd: '1', source: 'jupiter' })));
+      const result = await temporal.client.workflow.execute('maintenance', { taskQueue: queue, workflowId: `maintenance/${queue}`, args: [{ outboxHorizonMs: 7 * 86_400_000, thinAfterMs: 30 * 86_400_000 }] });
+      expect(result.snapshotsThinned).toBeGreaterThanOrEqual(2);
+      expect(Number((await db('price_points').where({ mint }).count({ n: '*' }).first())?.n)).toBe(2); // one per hour left
+      const runs = await db('maintenance_runs').orderBy('id', 'desc').first();
+      expect(runs.result).toMatchObject({ snapshotsThinned: result.snapshotsThinned });
+    } finally {
+      await worker.stop();
+      await temporal.close();
+      await db.destroy();
+    }
+  });
+});
