@@ -5,6 +5,7 @@ import { cardsBench } from './cards';
 import { detectBench } from './detect';
 import { momentsApiBench } from './moments-api';
 import { parseBench } from './parse';
+import { sseBench } from './sse';
 import { watchesBench } from './watches';
 import { webhookBench } from './webhook';
 
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   watches: () => watchesBench(),
   cards: () => cardsBench(),
   'moments-api': () => momentsApiBench(),
+  sse: () => sseBench(),
 };
 
 async function main(): Promise<void> {

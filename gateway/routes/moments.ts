@@ -9,7 +9,7 @@ import { isSolanaAddress } from '../../lib/solana-address';
 import { isOwnAnalysis, visibleWallets } from '../auth/scope';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { Problem } from '../problem';
-import type { MomentFeed } from '../streams/moment-feed';
+import { sseFrame, type MomentEvent, type MomentFeed } from '../streams/moment-feed';
 import { openSse } from '../streams/sse';
 import { parseOr400 } from '../validation';
 import { ULID_RE } from './analyses';
@@ -102,12 +102,12 @@ export function momentsRouter(d: MomentsDeps): Router {
     sse.onClose(() => d.sseClients?.dec());
     // Subscribe first, then replay: an event that lands in between is seen twice and sent once.
     let sentUpTo = after;
-    const queue: Array<{ id: number; type: string; payload: unknown }> = [];
+    const queue: MomentEvent[] = [];
     let replaying = true;
-    const deliver = (e: { id: number; type: string; payload: unknown }) => {
+    const deliver = (e: MomentEvent) => {
       if (e.id <= sentUpTo) return;
       sentUpTo = e.id;
-      sse.send(e.type, e.payload, e.id);
+      sse.sendFrame(e.frame ?? sseFrame(e));
     };
     const unsubscribe = d.feed.subscribe((e) => {
       if (q.wallet && e.wallet !== q.wallet) return;

@@ -3,7 +3,18 @@ import type { Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import { MOMENT_CHANNEL } from '../../activities/storage/moments-store';
 
-export interface MomentEvent { id: number; type: string; wallet: string; payload: Record<string, unknown> }
+export interface MomentEvent {
+  id: number;
+  type: string;
+  wallet: string;
+  payload: Record<string, unknown>;
+  /** The SSE frame, serialised once for every client that gets it. */
+  frame?: string;
+}
+
+export function sseFrame(e: { id: number; type: string; payload: unknown }): string {
+  return `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.payload)}\n\n`;
+}
 
 type Listener = (e: MomentEvent) => void;
 
@@ -75,6 +86,7 @@ export class MomentFeed {
         const events = await this.since(this.lastId).catch(() => []);
         for (const e of events) {
           this.lastId = Math.max(this.lastId, e.id);
+          e.frame = sseFrame(e);
           for (const fn of this.listeners) fn(e);
         }
         if (events.length === 1000) this.again = true;

@@ -3,6 +3,8 @@ import type { Context } from 'koa';
 
 export interface SseStream {
   send(event: string, data: unknown, id?: number | string): boolean;
+  /** A frame already serialised (one serialisation shared by every client). */
+  sendFrame(frame: string): boolean;
   comment(text: string): void;
   close(): void;
   readonly closed: boolean;
@@ -45,6 +47,7 @@ export function openSse(ctx: Context, o: { retryMs?: number; heartbeatMs?: numbe
   ctx.req.on('close', close);
   return {
     send: (event, data, id) => write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+    sendFrame: (frame) => write(frame),
     comment: (text) => void write(`: ${text}\n\n`),
     close,
     get closed() { return closed; },
