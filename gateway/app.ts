@@ -134,7 +134,10 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(cards.routes()).use(cards.allowedMethods());
   app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, () => limits.perCaller(ctx, next)) : next()));
   app.use(analyses.routes()).use(analyses.allowedMethods());
-  const moments = momentsRouter({ db: d.db, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients });
+  const moments = momentsRouter({
+    db: d.db, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients,
+    heartbeatMs: d.config.SSE_HEARTBEAT_MS, maxBufferedBytes: d.config.SSE_MAX_BUFFERED_BYTES,
+  });
   app.use(moments.routes()).use(moments.allowedMethods());
   routeTable.set(app, [health, webhook, cards, analyses, moments].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
   return app;

@@ -55,6 +55,9 @@ const schema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_WALLET_ANALYSES_PER_HOUR: z.coerce.number().int().min(1).default(20),
   ANALYSES_PER_USER_PER_DAY: z.coerce.number().int().min(1).default(100),
+  /** A stream client further behind than this is dropped (it reconnects with Last-Event-ID and misses nothing). */
+  SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1 << 20),
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
 

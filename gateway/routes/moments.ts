@@ -24,7 +24,7 @@ export const listMomentsQuery = z.object({
   cursor: z.string().max(500).optional(),
 }).strict();
 
-export interface MomentsDeps { db: Db; appSecret: string; feed?: MomentFeed; heartbeatMs?: number; sseClients?: { inc(): void; dec(): void } }
+export interface MomentsDeps { db: Db; appSecret: string; feed?: MomentFeed; heartbeatMs?: number; maxBufferedBytes?: number; sseClients?: { inc(): void; dec(): void } }
 
 function lastEventId(ctx: Context): number {
   const raw = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
@@ -97,7 +97,7 @@ export function momentsRouter(d: MomentsDeps): Router {
     const visible = await visibleWallets(ctx, d.db);
     if (visible && (!q.wallet || !visible.has(q.wallet))) throw new Problem(403, 'Forbidden', 'stream one of your own wallets or of the wallets you analysed (?wallet=)');
     const after = lastEventId(ctx);
-    const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs });
+    const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs, maxBufferedBytes: d.maxBufferedBytes });
     d.sseClients?.inc();
     sse.onClose(() => d.sseClients?.dec());
     // Subscribe first, then replay: an event that lands in between is seen twice and sent once.
@@ -127,7 +127,7 @@ export function momentsRouter(d: MomentsDeps): Router {
     if (!first || !isOwnAnalysis(ctx, first.requested_by)) throw new Problem(404, 'Not Found', `no analysis ${id}`);
     const wallets = new Set<string>(first.wallets);
     const after = lastEventId(ctx);
-    const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs });
+    const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs, maxBufferedBytes: d.maxBufferedBytes });
     let sentUpTo = after;
     const deliver = (e: { id: number; type: string; payload: unknown }) => {
       if (e.id <= sentUpTo) return;

@@ -36,7 +36,10 @@ export function openSse(ctx: Context, o: { retryMs?: number; heartbeatMs?: numbe
   const write = (text: string) => {
     if (closed) return false;
     if (stream.writableLength > limit) {
-      close(); // a slow client is dropped; it reconnects with Last-Event-ID and misses nothing
+      // A slow client is cut off at once (ending politely would wait on the very buffers it does not drain); it
+      // reconnects with Last-Event-ID and misses nothing.
+      close();
+      ctx.req.socket.destroy();
       return false;
     }
     return stream.write(text);
