@@ -109,6 +109,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
           issuers: d.config.dynamicIssuers.length ? d.config.dynamicIssuers : defaultIssuers(env),
           audiences: d.config.dynamicAudiences,
           cooldownMs: d.config.DYNAMIC_JWKS_COOLDOWN_MS,
+          onKeyLookup: (result) => metrics.jwksLookups.inc({ result }),
         })
       : undefined,
   });

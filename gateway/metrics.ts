@@ -12,10 +12,11 @@ export function createMetrics() {
   const sseClients = new Gauge({ name: 'oof_sse_clients', help: 'Open Server-Sent Events streams', registers: [registry] });
   const webhookTx = new Counter({ name: 'oof_webhook_transactions_total', help: 'Transactions received by the Helius webhook', labelNames: ['outcome'], registers: [registry] });
   const workflowStarts = new Counter({ name: 'oof_workflow_starts_total', help: 'Workflows started by the gateway', labelNames: ['type'], registers: [registry] });
+  const jwksLookups = new Counter({ name: 'oof_jwks_lookups_total', help: 'JWT signing-key lookups: served from the cached JWKS (hit) or after a fetch', labelNames: ['result'], registers: [registry] });
   const authDecisions = new Counter({ name: 'oof_auth_decisions_total', help: 'Authentication decisions', labelNames: ['method', 'accepted'], registers: [registry] });
 
   return {
-    registry, http, sseClients, webhookTx, workflowStarts, authDecisions,
+    registry, http, sseClients, webhookTx, workflowStarts, authDecisions, jwksLookups,
     middleware: async (ctx: Context, next: Next) => {
       const end = http.startTimer();
       try {

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload } from 'jose';
 
 export interface DynamicAuthOptions {
   environmentId: string;
@@ -11,6 +11,8 @@ export interface DynamicAuthOptions {
   /** Least time between two JWKS fetches caused by unknown `kid`s. */
   cooldownMs?: number;
   timeoutMs?: number;
+  /** Told of every key lookup: served from the cached JWKS ('hit') or after fetching it ('fetch'). */
+  onKeyLookup?: (result: 'hit' | 'fetch') => void;
 }
 
 export interface DynamicUser { userId: string; sessionId?: string; wallets: string[]; email?: string }
@@ -38,10 +40,21 @@ export function createDynamicVerifier(o: DynamicAuthOptions) {
     timeoutDuration: o.timeoutMs ?? 5_000,
   });
 
+  // jose does not report cache hits. A lookup that started with a fresh cache and left the key set as it was counts
+  // as a hit (a refetch that returned the very same keys is indistinguishable, and counted as one too).
+  const keys = async (header?: JWSHeaderParameters, input?: FlattenedJWSInput) => {
+    const before = jwks.fresh ? JSON.stringify(jwks.jwks()) : undefined;
+    try {
+      return await jwks(header, input);
+    } finally {
+      o.onKeyLookup?.(before !== undefined && JSON.stringify(jwks.jwks()) === before ? 'hit' : 'fetch');
+    }
+  };
+
   return async function verify(token: string): Promise<JwtResult> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, jwks, {
+      ({ payload } = await jwtVerify(token, keys, {
         algorithms: ['RS256'],
         issuer: o.issuers,
         ...(o.audiences?.length ? { audience: o.audiences } : {}),

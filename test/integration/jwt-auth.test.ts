@@ -129,6 +129,14 @@ describe('Dynamic.xyz JWT authentication: the attack suite, against a local JWKS
     }
   });
 
+  it('counts JWKS cache hits and fetches in /metrics', async () => {
+    await get(await sign(k1));
+    await get(await sign(k1)); // the second lookup, at least, is served from the cache
+    const text = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(Number(/oof_jwks_lookups_total\{result="hit"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(Number(/oof_jwks_lookups_total\{result="fetch"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(0);
+  });
+
   it('checks the audience when one is configured', async () => {
     const strict = await startTestGateway(testConfig({ AUTH_ALLOW_ANONYMOUS: 'false', DYNAMIC_ENVIRONMENT_ID: ENV, DYNAMIC_JWKS_URL: jwksUrl, DYNAMIC_AUDIENCES: 'https://oof.app' }), db, temporal.client);
     try {
