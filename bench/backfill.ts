@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../lib/db';
-import { spawnEntry, stopProcess } from '../lib/processes';
+import { stopProcess } from '../lib/processes';
 import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { syntheticHistory } from '../lib/replay/synthetic-history';
-import { startBenchEnv } from './env';
+import { spawnWorkerProcess, startBenchEnv } from './env';
 import type { BenchResult } from './machine';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -30,15 +30,9 @@ export async function backfillBench(opts: { count?: number } = {}): Promise<Benc
     templates: ['transactions/metamask/swap-usdc-to-jup.json', 'transactions/metamask/swap-sol-to-sahur.json', 'transactions/txparser/pumpfun_sell_0.json', 'transactions/txparser/jupiterAggregatorV6_Route_1.json'].map(template),
   }));
   await rpc.start();
-  const worker = spawnEntry('workers/main.ts', {
-    DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, RPC_PRIMARY: rpc.url, RPC_CONCURRENCY: '32', LOG_LEVEL: 'info', ENVIRONMENT: 'test',
-  }, { silent: true });
+  const worker = await spawnWorkerProcess({ DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, RPC_PRIMARY: rpc.url, RPC_CONCURRENCY: '32' });
   const connection = await Connection.connect({ address: env.temporal.address });
   try {
-    await new Promise<void>((resolve, reject) => {
-      worker.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('worker running')) resolve(); });
-      worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    });
     const client = new Client({ connection });
     const analysisId = '01BENCHBACKF111000000000AA';
     const started = Date.now();

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { createDb, migrateLatest } from '../lib/db';
+import { spawnEntry } from '../lib/processes';
 import { freePort, startDevServer, type DevServer } from '../lib/temporal-dev-server';
 
 export interface BenchEnv {
@@ -35,4 +37,14 @@ export async function startBenchEnv(): Promise<BenchEnv> {
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/** A worker process (workers/main.ts) with this environment, resolved once it says it is running. */
+export async function spawnWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const worker = spawnEntry('workers/main.ts', { LOG_LEVEL: 'info', ENVIRONMENT: 'test', ...env }, { silent: true });
+  await new Promise<void>((resolve, reject) => {
+    worker.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('worker running')) resolve(); });
+    worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+  return worker;
 }

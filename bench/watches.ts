@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
-import { spawnEntry, stopProcess } from '../lib/processes';
+import { stopProcess } from '../lib/processes';
 import { MarketReplayServer } from '../lib/replay/market-server';
-import { startBenchEnv } from './env';
+import { spawnWorkerProcess, startBenchEnv } from './env';
 import { percentile, type BenchResult } from './machine';
 
 /**
@@ -16,15 +16,9 @@ export async function watchesBench(opts: { count?: number; pollMs?: number; wind
   const market = new MarketReplayServer();
   for (let i = 0; i < 20; i++) market.setToken(`WatchMint${i}`, { decimals: 6, live: '1' });
   await market.start();
-  const worker = spawnEntry('workers/main.ts', {
-    DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, JUPITER_BASE_URL: market.url, WATCH_SLOTS: String(count + 100), LOG_LEVEL: 'info', ENVIRONMENT: 'test',
-  }, { silent: true });
+  const worker = await spawnWorkerProcess({ DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, JUPITER_BASE_URL: market.url, WATCH_SLOTS: String(count + 100) });
   const connection = await Connection.connect({ address: env.temporal.address });
   try {
-    await new Promise<void>((resolve, reject) => {
-      worker.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('worker running')) resolve(); });
-      worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    });
     const client = new Client({ connection });
     const atMs = Date.now() + 10_000; // every watch starts polling at the same instant, the hardest case
     const handles = [];
