@@ -25,7 +25,7 @@ export async function watchesBench(opts: { count?: number; pollMs?: number; wind
     for (let i = 0; i < count; i += 50) {
       handles.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, k) => client.workflow.start('postTradeWatch', {
         taskQueue: 'oof', workflowId: `watch/bench${i + k}/WatchMint${(i + k) % 20}`,
-        args: [{ wallet: 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5', signature: `bench${i + k}`, mint: `WatchMint${(i + k) % 20}`, side: 'sell', atMs, tradePrice: 1, windowMs, pollMs, watchQueue: 'oof-watch', heartbeatTimeoutMs: 30_000 }],
+        args: [{ wallet: 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5', signature: `bench${i + k}`, mint: `WatchMint${(i + k) % 20}`, side: 'sell', atMs, tradePrice: '1', windowMs, pollMs, watchQueue: 'oof-watch', heartbeatTimeoutMs: 30_000 }],
       })))));
     }
     const results: any[] = await Promise.all(handles.map((h) => h.result()));

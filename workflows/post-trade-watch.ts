@@ -7,7 +7,8 @@ export interface PostTradeWatchInput {
   mint: string;
   side: 'buy' | 'sell';
   atMs: number;
-  tradePrice: number;
+  /** Exact decimal text. */
+  tradePrice: string;
   /** Every duration is an argument: 7 days and 1 hour in production, seconds in tests. */
   windowMs: number;
   pollMs: number;

@@ -11,10 +11,11 @@ import { detectMoments } from './detect';
 import type { RouteQuote } from './detectors';
 import type { Moment } from './moment';
 import type { PriceSeries } from './price-series';
-import { isPriced, legsOf, priceLeg } from './trades';
+import { plain } from './money';
+import { exactPrice, isPriced, legsOf, priceLeg } from './trades';
 import { loadWalletHistory } from './wallet-history';
 
-export interface OpenTrade { wallet: string; signature: string; mint: string; side: 'buy' | 'sell'; atMs: number; tradePrice?: number }
+export interface OpenTrade { wallet: string; signature: string; mint: string; side: 'buy' | 'sell'; atMs: number; tradePrice?: string }
 
 export interface DetectionDeps {
   db: Db;
@@ -122,7 +123,7 @@ export function createDetectionActivities({ db, history, detection, cards }: Det
       for (const leg of legsOf(open, times, nowMs)) {
         if (stable.has(leg.mint)) continue;
         const priced = priceLeg(leg, series, cfg, stable);
-        openTrades.push({ wallet, signature: leg.signature, mint: leg.mint, side: leg.side, atMs: leg.atMs, ...(isPriced(priced) ? { tradePrice: priced.priceF } : {}) });
+        openTrades.push({ wallet, signature: leg.signature, mint: leg.mint, side: leg.side, atMs: leg.atMs, ...(isPriced(priced) ? { tradePrice: plain(exactPrice(priced, series)) } : {}) });
       }
       return { moments: moments.length, byKind, created: stored.created, updated: stored.updated, skipped, openTrades, priceSource };
     },

@@ -58,6 +58,7 @@ export function chartElements(m: Moment, chart?: CardChart): string | undefined 
   if (!chart || !e.tradePrice) return undefined;
   const extremeAt = e.peakAt ?? e.troughAt;
   const extremePrice = e.peakPrice ?? e.troughPrice;
+  // Pixel positions only: these numbers place points on the chart and never reach an amount shown or stored.
   const inner = priceChart({
     points: chart.points, color: THEMES[m.kind].color, width: CHART_BOX.width, height: CHART_BOX.height,
     trade: { atMs: Date.parse(m.at), price: Number(e.tradePrice) },

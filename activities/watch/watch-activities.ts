@@ -1,23 +1,24 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../../lib/db';
 import { mergeConfig, type DetectionConfig } from '../detection/config';
+import { D, type Dec } from '../detection/money';
 import type { OpenTrade } from '../detection/detect-activities';
 import type { PriceFeed } from '../pricing/price-feed';
 
 export interface WatchTradeInput extends OpenTrade {
-  /** USD per token the trade was made at (its trade price). */
-  tradePrice: number;
+  /** USD per token the trade was made at (its trade price), as exact decimal text. */
+  tradePrice: string;
   windowMs: number;
   pollMs: number;
 }
 
 export interface WatchState {
   polls: number;
-  /** The running extreme that matters: the peak after a sell, the trough after a buy. */
-  extreme?: number;
+  /** The running extreme that matters, as decimal text: the peak after a sell, the trough after a buy. */
+  extreme?: string;
   extremeAt?: number;
-  /** The extreme at the last evaluation, so a crossing is re-evaluated only when it gets worse. */
-  evaluatedAt?: number;
+  /** Whether a threshold has been crossed (and the trade judged) yet. */
+  crossed?: boolean;
   lateMsMax: number;
   lateMsSum: number;
 }
@@ -47,8 +48,8 @@ export function createWatchActivities(d: WatchDeps) {
       const end = input.atMs + input.windowMs;
       const isSell = input.side === 'sell';
       const rule = isSell ? cfg.s2e : cfg.bhd;
-      const crossing = (x: number) => (isSell ? (x - input.tradePrice) / input.tradePrice : (input.tradePrice - x) / input.tradePrice) >= Number(rule.minPct);
-      let crossed = state.evaluatedAt !== undefined;
+      const paid = new D(input.tradePrice);
+      const crossing = (x: Dec) => (isSell ? x.minus(paid) : paid.minus(x)).div(paid).gte(rule.minPct);
       const started = Date.now();
       let next = Math.max(Date.now(), input.atMs) + (state.polls === 0 ? 0 : input.pollMs);
       while (next <= end) {
@@ -65,16 +66,16 @@ export function createWatchActivities(d: WatchDeps) {
         const p = await d.feed?.get(input.mint, input.pollMs);
         state.polls++;
         if (p) {
-          const x = Number(p.usd);
-          const worse = state.extreme === undefined || (isSell ? x > state.extreme : x < state.extreme);
+          const x = new D(p.usd);
+          const worse = state.extreme === undefined || (isSell ? x.gt(state.extreme) : x.lt(state.extreme));
           if (worse) {
-            state.extreme = x;
+            state.extreme = p.usd;
             state.extremeAt = p.atMs;
-          }
-          if (worse && crossing(x) && (state.evaluatedAt === undefined || (isSell ? x > state.evaluatedAt : x < state.evaluatedAt))) {
-            await d.evaluate(input, input.windowMs);
-            state.evaluatedAt = x;
-            crossed = true;
+            // Judged on the first crossing and every time it gets worse after it; a new extreme is the only trigger.
+            if (crossing(x)) {
+              await d.evaluate(input, input.windowMs);
+              state.crossed = true;
+            }
           }
         }
         ctx.heartbeat(state);
@@ -85,7 +86,7 @@ export function createWatchActivities(d: WatchDeps) {
         ctx.heartbeat(state);
         await ctx.sleep(Math.min(end + 1 - Date.now(), 5_000));
       }
-      return { ...state, crossed };
+      return { ...state, crossed: state.crossed ?? false };
     },
   };
 }

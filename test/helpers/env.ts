@@ -90,3 +90,17 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs 
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
 }
+
+/** A database handle and a Temporal client for one describe block: opened before its tests, closed after. */
+export function useDbAndTemporal(): { readonly db: Db; readonly client: Client } {
+  const open: { db?: Db; temporal?: Awaited<ReturnType<typeof temporalClient>> } = {};
+  beforeAll(async () => {
+    open.db = testDb();
+    open.temporal = await temporalClient();
+  });
+  afterAll(async () => {
+    await open.temporal?.close();
+    await open.db?.destroy();
+  });
+  return { get db() { return open.db!; }, get client() { return open.temporal!.client; } };
+}

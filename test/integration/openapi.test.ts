@@ -1,24 +1,14 @@
 import { createApp, routesOf } from '../../gateway/app';
-import type { Db } from '../../lib/db';
-import { temporalClient, testConfig, testDb, testLog } from '../helpers/env';
+import { testConfig, testLog, useDbAndTemporal } from '../helpers/env';
 import { startTestGateway } from '../helpers/gateway';
 
 describe('/openapi.json', () => {
-  let db: Db;
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
-  beforeAll(async () => {
-    db = testDb();
-    temporal = await temporalClient();
-  });
-  afterAll(async () => {
-    await temporal?.close();
-    await db?.destroy();
-  });
+  const services = useDbAndTemporal();
 
   it('documents every route the gateway serves, and nothing it does not', async () => {
-    const app = createApp({ config: testConfig(), db, temporal: temporal.client, log: testLog });
+    const app = createApp({ config: testConfig(), db: services.db, temporal: services.client, log: testLog });
     const served = routesOf(app).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`).sort();
-    const gw = await startTestGateway(testConfig(), db, temporal.client);
+    const gw = await startTestGateway(testConfig(), services.db, services.client);
     try {
       const doc = await (await fetch(`${gw.url}/openapi.json`)).json();
       expect(doc.openapi).toBe('3.1.0');

@@ -5,9 +5,8 @@ import { upsertMoments } from '../../activities/storage/moments-store';
 import { createApp } from '../../gateway/app';
 import { listen, type RunningServer } from '../../gateway/server';
 import { MomentFeed } from '../../gateway/streams/moment-feed';
-import type { Db } from '../../lib/db';
 import { freePort } from '../../lib/temporal-dev-server';
-import { eventually, temporalClient, testConfig, testDb, testEnv, testLog } from '../helpers/env';
+import { eventually, testConfig, testEnv, testLog, useDbAndTemporal } from '../helpers/env';
 
 const W = 'Cq4Zt8Wn2Lp6Xv9Bs3Hm7Jd1Fk5Ry8Ta2Ue6Go4Ni9Vc';
 const m = (i: number, pad = ''): Moment => {
@@ -16,21 +15,12 @@ const m = (i: number, pad = ''): Moment => {
 };
 
 describe('SSE resilience', () => {
-  let db: Db;
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
-  beforeAll(async () => {
-    db = testDb();
-    temporal = await temporalClient();
-  });
-  afterAll(async () => {
-    await temporal?.close();
-    await db?.destroy();
-  });
+  const services = useDbAndTemporal();
 
   async function gateway(port: number, extra: Record<string, string> = {}): Promise<{ server: RunningServer; feed: MomentFeed }> {
-    const feed = new MomentFeed(db, testEnv().databaseUrl, testLog);
+    const feed = new MomentFeed(services.db, testEnv().databaseUrl, testLog);
     await feed.start();
-    const app = createApp({ config: testConfig({ PORT: String(port), SSE_HEARTBEAT_MS: '200', ...extra }), db, temporal: temporal.client, log: testLog, feed });
+    const app = createApp({ config: testConfig({ PORT: String(port), SSE_HEARTBEAT_MS: '200', ...extra }), db: services.db, temporal: services.client, log: testLog, feed });
     return { server: await listen(app, port, '127.0.0.1'), feed };
   }
 
@@ -42,13 +32,13 @@ describe('SSE resilience', () => {
     es.addEventListener('moment.created', (e) => got.push(Number(e.lastEventId)));
     await new Promise<void>((r) => { es.onopen = () => r(); });
     try {
-      await upsertMoments(db, [m(1), m(2)]);
+      await upsertMoments(services.db, [m(1), m(2)]);
       await eventually(async () => (got.length >= 2 ? true : undefined), 10_000, 20);
       await gw.server.close(100);
       await gw.feed.stop();
-      await upsertMoments(db, [m(3)]); // published while no gateway runs
+      await upsertMoments(services.db, [m(3)]); // published while no gateway runs
       gw = await gateway(port);
-      await upsertMoments(db, [m(4)]);
+      await upsertMoments(services.db, [m(4)]);
       await eventually(async () => (got.length >= 4 ? true : undefined), 15_000, 50);
       await new Promise((r) => setTimeout(r, 300));
       expect(got).toHaveLength(4);
@@ -80,7 +70,7 @@ describe('SSE resilience', () => {
     try {
       await new Promise((r) => setTimeout(r, 300));
       const big = 'x'.repeat(1_000_000); // 30 MB in all: more than loopback socket buffers absorb
-      for (let i = 10; i < 40; i++) await upsertMoments(db, [m(i, big)]);
+      for (let i = 10; i < 40; i++) await upsertMoments(services.db, [m(i, big)]);
       await eventually(async () => (fast.length >= 30 ? true : undefined), 20_000, 50);
       expect(fast).toHaveLength(30);
       // The server let go of the one that stopped reading (a paused client cannot even notice): one stream is left.

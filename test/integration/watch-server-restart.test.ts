@@ -47,7 +47,7 @@ describe('a watch survives a restart of the Temporal server', () => {
       await storeHistory(db, [sell]);
       const handle = await client.workflow.start('postTradeWatch', {
         taskQueue: 'restart', workflowId: `watch/${sell.signature}/${MINT}`,
-        args: [{ wallet: WALLET, signature: sell.signature, mint: MINT, side: 'sell', atMs: Date.parse(sell.blockTime!), tradePrice: 1, windowMs: 15_000, pollMs: 250, watchQueue: 'restart-watch', heartbeatTimeoutMs: 10_000 }],
+        args: [{ wallet: WALLET, signature: sell.signature, mint: MINT, side: 'sell', atMs: Date.parse(sell.blockTime!), tradePrice: '1', windowMs: 15_000, pollMs: 250, watchQueue: 'restart-watch', heartbeatTimeoutMs: 10_000 }],
       });
       market.setLive(MINT, '1.5');
       const events = async () => (await db('moment_events as e').join('moments as m', 'm.id', 'e.moment_id').where('m.wallet', WALLET).orderBy('e.id').select('e.type')).map((r: any) => r.type);

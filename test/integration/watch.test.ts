@@ -41,7 +41,7 @@ describe('postTradeWatch on the real Temporal server, against a local Jupiter wh
       await storeHistory(db, [sell]);
       const handle = await temporal.client.workflow.start('postTradeWatch', {
         taskQueue: queue, workflowId: `watch/${sell.signature}/${mint}`,
-        args: [{ wallet, signature: sell.signature, mint, side: 'sell', atMs: Date.parse(sell.blockTime!), tradePrice: 1, windowMs: 6000, pollMs: 200, watchQueue: `${queue}-watch`, heartbeatTimeoutMs: 3000 }],
+        args: [{ wallet, signature: sell.signature, mint, side: 'sell', atMs: Date.parse(sell.blockTime!), tradePrice: '1', windowMs: 6000, pollMs: 200, watchQueue: `${queue}-watch`, heartbeatTimeoutMs: 3000 }],
       });
       await new Promise((r) => setTimeout(r, 800));
       expect(await eventsFor(db, wallet)).toEqual([]); // no crossing yet at $1
@@ -81,7 +81,7 @@ describe('postTradeWatch on the real Temporal server, against a local Jupiter wh
     try {
       const handle = await temporal.client.workflow.start('postTradeWatch', {
         taskQueue: queue, workflowId: `watch/${sell.signature}/${mint}`,
-        args: [{ wallet, signature: sell.signature, mint, side: 'sell', atMs: Date.parse(sell.blockTime!), tradePrice: 1, windowMs: 20_000, pollMs: 200, watchQueue: `${queue}-watch`, heartbeatTimeoutMs: 2000 }],
+        args: [{ wallet, signature: sell.signature, mint, side: 'sell', atMs: Date.parse(sell.blockTime!), tradePrice: '1', windowMs: 20_000, pollMs: 200, watchQueue: `${queue}-watch`, heartbeatTimeoutMs: 2000 }],
       });
       market.setLive(mint, '1.6');
       await eventually(async () => ((await eventsFor(db, wallet)).length ? true : undefined), 20_000, 100);
