@@ -4,6 +4,7 @@ import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { resolveDatabaseUrl } from '../lib/database-url';
 import { createLogger } from '../lib/logger';
+import { requestIdClientInterceptor } from '../lib/temporal-request-id';
 import { onShutdown } from '../lib/shutdown';
 import { RenderPool } from '../activities/rendering/render-pool';
 import { MomentFeed } from './streams/moment-feed';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const database = await resolveDatabaseUrl(config, log);
   const db = createDb(database.url, { applicationName: `oof-${role}` });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [requestIdClientInterceptor] } });
   const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, watchPollMs: config.WATCH_POLL_MS });
   dispatcher.start();
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from '../lib/logger';
+import { withRequestId } from '../lib/request-context';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -13,7 +14,7 @@ export function requestIdMiddleware(log: Logger) {
     ctx.set('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     try {
-      await next();
+      await withRequestId(requestId, next);
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');

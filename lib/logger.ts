@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentRequestId } from './request-context';
 
 /** JSON logs on stdout; secrets never reach them because the known carriers are redacted at the source. */
 export function createLogger(name: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
@@ -7,6 +8,11 @@ export function createLogger(name: string, level: string = process.env.LOG_LEVEL
     level,
     base: { service: name, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Lines written while serving a request (or an activity run on its behalf) say which request, without plumbing.
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
     redact: {
       paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', 'secret', '*.password'],
       censor: '[redacted]',

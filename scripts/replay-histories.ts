@@ -7,12 +7,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { workflowInterceptorModules } from '../workers/interceptors';
 
 async function main(): Promise<void> {
   const dir = path.resolve(__dirname, '../test/fixtures/histories');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   const bundle = process.argv[2];
-  const source = bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') };
+  const source = bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows'), interceptors: { workflowModules: workflowInterceptorModules } };
   let failed = 0;
   for (const file of files) {
     try {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb, migrateLatest } from '../lib/db';
 import { spawnEntry } from '../lib/processes';
+import { workflowInterceptorModules } from '../workers/interceptors';
 import { freePort, startDevServer } from '../lib/temporal-dev-server';
 
 /**
@@ -33,7 +34,7 @@ export default async function globalSetup(): Promise<void> {
   await migrateLatest(db);
   await db.destroy();
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger });
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), workflowInterceptorModules, logger: quietLogger });
   const bundlePath = path.join(tmp, 'workflow-bundle.js');
   await writeFile(bundlePath, bundle.code);
 

@@ -8,6 +8,8 @@ import { PriceFeed } from '../activities/pricing/price-feed';
 import type { CardService } from '../activities/rendering/card-service';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
+import { requestIdClientInterceptor } from '../lib/temporal-request-id';
+import { isEarlyActivityStartLine, requestIdActivityInterceptors, workflowInterceptorModules } from './interceptors';
 
 export interface WorkerWiring {
   temporalAddress: string;
@@ -40,6 +42,7 @@ function installRuntimeLogger(log: Logger): void {
   try {
     Runtime.install({
       logger: new DefaultLogger(level, (entry) => {
+        if (isEarlyActivityStartLine(entry.message, entry.meta)) return;
         const fields = { ...entry.meta, sdk: 'temporal' };
         const method = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : entry.level === 'INFO' ? 'info' : 'debug';
         log[method](fields, entry.message);
@@ -65,7 +68,7 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
   installRuntimeLogger(w.log);
   const connection = await NativeConnection.connect({ address: w.temporalAddress });
   const clientConnection = await Connection.connect({ address: w.temporalAddress });
-  const temporal = new Client({ connection: clientConnection, namespace: w.namespace });
+  const temporal = new Client({ connection: clientConnection, namespace: w.namespace, interceptors: { workflow: [requestIdClientInterceptor] } });
   const rpc = w.rpcUrl
     ? new SolanaRpcClient({ url: w.rpcUrl, concurrency: w.rpcConcurrency, timeoutMs: w.rpcTimeoutMs, onRetry: (r) => w.log.warn({ rpc: r }, 'RPC retry') })
     : undefined;
@@ -77,6 +80,8 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
     connection,
     namespace: w.namespace,
     activities,
+    // A prebuilt bundle already holds the workflow interceptors (it must be built with workflowInterceptorModules).
+    interceptors: { activity: [requestIdActivityInterceptors], ...(w.workflowBundlePath ? {} : { workflowModules: workflowInterceptorModules }) },
     ...(w.identity ? { identity: w.identity } : {}),
     // On SIGTERM: stop polling, give activities in flight time to finish, then cancel them (they are idempotent).
     shutdownGraceTime: '10 seconds',

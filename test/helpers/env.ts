@@ -3,6 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../lib/config';
 import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
+import { requestIdClientInterceptor } from '../../lib/temporal-request-id';
 import type { CardService } from '../../activities/rendering/card-service';
 import { createWorker } from '../../workers/run-worker';
 
@@ -43,7 +44,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 export async function temporalClient(): Promise<{ client: Client; close(): Promise<void> }> {
   const connection = await Connection.connect({ address: testEnv().temporalAddress });
-  return { client: new Client({ connection }), close: () => connection.close() };
+  return { client: new Client({ connection, interceptors: { workflow: [requestIdClientInterceptor] } }), close: () => connection.close() };
 }
 
 /** A worker on its own task queue, so test files running side by side never take each other's tasks. */
