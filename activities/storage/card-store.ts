@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -25,8 +26,9 @@ export class DiskCardStore implements CardStore {
   async put(key: string, png: Buffer): Promise<void> {
     const file = this.file(key);
     await mkdir(path.dirname(file), { recursive: true });
-    // Write then rename: a reader never sees half a PNG.
-    const tmp = `${file}.${process.pid}.tmp`;
+    // Write then rename: a reader never sees half a PNG. The temporary name is unique per write: the worker and an
+    // on-demand render can store the same card at once, and a shared name would let one truncate the other's file.
+    const tmp = `${file}.${randomUUID()}.tmp`;
     await writeFile(tmp, png);
     await rename(tmp, file);
   }
