@@ -134,9 +134,29 @@ export function momentsRouter(d: MomentsDeps): Router {
       sentUpTo = e.id;
       sse.send('moment', e.payload, e.id);
     };
-    const unsubscribe = d.feed?.subscribe((e) => { if (wallets.has(e.wallet)) deliver(e); });
-    // Moments of these wallets already published (a resume, or an analysis that finished before the client came).
-    if (d.feed) for (const w of wallets) for (const e of await d.feed.since(after, w)) deliver(e);
+    // Live events wait while the outbox is read, so ids go out in order across all the analysis' wallets.
+    let held: MomentEvent[] | undefined;
+    const unsubscribe = d.feed?.subscribe((e) => {
+      if (!wallets.has(e.wallet)) return;
+      if (held) held.push(e);
+      else deliver(e);
+    });
+    /** Everything these wallets published after what was sent, read from the outbox (the source of truth). */
+    const catchUp = async () => {
+      if (!d.feed) return;
+      held = [];
+      try {
+        for (let page = await d.feed.since(sentUpTo, [...wallets]); page.length; page = await d.feed.since(sentUpTo, [...wallets])) {
+          for (const e of page) deliver(e);
+        }
+      } finally {
+        const live = held.sort((a, b) => a.id - b.id);
+        held = undefined;
+        for (const e of live) deliver(e);
+      }
+    };
+    // Moments already published (a resume, or an analysis that finished before the client came).
+    await catchUp();
     let lastProgress = '';
     const tick = async () => {
       const row = await d.db('analyses').where({ id }).first();
@@ -146,6 +166,8 @@ export function momentsRouter(d: MomentsDeps): Router {
         sse.send('progress', { analysisId: id, status: row.status, progress: summarize(row.progress ?? {}) });
       }
       if (row.status === 'completed' || row.status === 'failed') {
+        // The notification of the last moments may still be on its way: read them before saying the analysis is over.
+        await catchUp();
         sse.send(row.status === 'completed' ? 'done' : 'error', { analysisId: id, status: row.status, finishedAt: row.finished_at });
         sse.close();
       }

@@ -68,10 +68,11 @@ export class MomentFeed {
   }
 
   /** Events after `afterId`, oldest first (Last-Event-ID resume), optionally for one wallet. */
-  async since(afterId: number, wallet?: string, limit = 1000): Promise<MomentEvent[]> {
+  async since(afterId: number, wallet?: string | string[], limit = 1000): Promise<MomentEvent[]> {
     const q = this.db('moment_events as e').join('moments as m', 'm.id', 'e.moment_id').where('e.id', '>', afterId).orderBy('e.id').limit(limit)
       .select('e.id', 'e.type', 'e.payload', 'm.wallet');
-    if (wallet) q.where('m.wallet', wallet);
+    if (typeof wallet === 'string') q.where('m.wallet', wallet);
+    else if (wallet) q.whereIn('m.wallet', wallet);
     return (await q).map((r: any) => ({ id: Number(r.id), type: r.type, wallet: r.wallet, payload: r.payload }));
   }
 
