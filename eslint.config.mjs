@@ -1,6 +1,7 @@
 // @ts-check
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Workflow code is replayed from history: anything that does I/O or reads the host makes it non-deterministic.
@@ -11,7 +12,7 @@ const ioLibraries = [
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', '.cache/**', 'coverage/**', 'bin/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/**', '.data/**', '.cache/**', 'coverage/**', 'bin/**', '**/*.js', '!gateway/web/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,6 +23,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The page's browser script: plain JavaScript, checked as such (no type information, browser globals).
+    files: ['gateway/web/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'script', globals: globals.browser },
   },
   {
     files: ['workflows/**/*.ts'],

@@ -19,6 +19,7 @@ import { momentsRouter } from './routes/moments';
 import type { MomentFeed } from './streams/moment-feed';
 import { healthRouter } from './routes/health';
 import { cardsRouter } from './routes/cards';
+import { webRouter } from './routes/web';
 import { createCardService } from '../activities/rendering/card-service';
 import { createCardStore, type CardStore } from '../activities/storage/card-store';
 import type { Moment } from '../activities/detection/moment';
@@ -128,6 +129,8 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     watchPollMs: d.config.WATCH_POLL_MS,
     log: d.log,
   });
+  const web = webRouter({ cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined });
+  app.use(web.routes()).use(web.allowedMethods());
   // Cards are public (shareable); everything else under /v1 needs a caller.
   const store = d.cardStore ?? createCardStore(d.config);
   const render = d.renderPool ? (m: Moment, o: RenderOptions) => d.renderPool!.render(m, o) : undefined;

@@ -61,7 +61,8 @@ async function main(): Promise<void> {
   const kinds = new Set(outcome.moments.map((m) => m.kind));
   console.log(`${outcome.moments.length} moments (${[...kinds].sort().join(', ')}) · analysis ${outcome.analysisId} ${outcome.status}`);
   if (exitAfter) return stopAll(kinds.size === 4 ? 0 : 1);
-  console.log(`\nThe runs stay visible in the Temporal UI (${stack.temporalUiUrl ?? 'external'}): query AnalysisId="${outcome.analysisId}". Ctrl-C stops everything.`);
+  console.log(`\nThe runs stay visible in the Temporal UI (${stack.temporalUiUrl ?? 'external'}): query AnalysisId="${outcome.analysisId}".`);
+  console.log(`The web page ${stack.gatewayUrl}/ analyses wallets in the browser (try the two above). Ctrl-C stops everything.`);
 }
 
 main().catch((e) => {

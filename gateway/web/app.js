@@ -1,0 +1,256 @@
+// @ts-check
+// The page at `/`: plain browser JavaScript over the public API (POST /v1/analyze, the analysis SSE stream, the card
+// route), so it shows exactly what any other client would get. No framework: the whole page is this file.
+'use strict';
+
+(() => {
+  /** @param {string} id */
+  const el = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const knownTokens = /** @type {Record<string, string>} */ (JSON.parse(el('known-tokens').textContent || '{}'));
+  const form = /** @type {HTMLFormElement} */ (el('analyze-form'));
+  const walletsInput = /** @type {HTMLTextAreaElement} */ (el('wallets'));
+  const tokenInput = /** @type {HTMLInputElement} */ (el('token'));
+  const submit = /** @type {HTMLButtonElement} */ (el('analyze'));
+  const formError = el('form-error');
+  const progressSection = el('progress-section');
+  const progressBar = /** @type {HTMLProgressElement} */ (el('progress'));
+  const statusLine = el('status');
+  const walletList = el('wallet-progress');
+  const analysisLink = el('analysis-link');
+  const momentList = el('moments');
+  const momentCount = el('moment-count');
+  const momentsEmpty = el('moments-empty');
+  const dialog = /** @type {HTMLDialogElement} */ (el('card-dialog'));
+  const dialogTitle = el('card-title');
+  const dialogImage = /** @type {HTMLImageElement} */ (el('card-full'));
+  const dialogLink = /** @type {HTMLAnchorElement} */ (el('card-link'));
+
+  const BASE58_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+  const KINDS = {
+    S2E: 'Sold too early',
+    BHD: 'Bag-holder drawdown',
+    BadRoute: 'Worse than the best route',
+    IdleYield: 'Idle yield-bearing balance',
+  };
+  const STAGES = { queued: 'queued', backfilling: 'fetching transactions', detecting: 'looking for moments', completed: 'done', failed: 'failed' };
+  // Amounts arrive as exact decimal strings; Intl formats strings without going through a float.
+  const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+  // Prices span $0.00002 (BONK) to $200 (SOL): significant digits, not cents.
+  const usdPrice = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 4 });
+
+  /** @type {EventSource | undefined} */
+  let stream;
+  /** @type {Map<string, any>} */
+  const moments = new Map();
+  /** @type {HTMLElement | null} */
+  let dialogOpener = null;
+
+  /** @param {string} text */
+  const parseWallets = (text) => [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
+  /** @param {string} mint */
+  const tokenLabel = (mint) => knownTokens[mint] ?? `${mint.slice(0, 4)}…${mint.slice(-4)}`;
+  /** @param {string} address */
+  const shortAddress = (address) => `${address.slice(0, 4)}…${address.slice(-5)}`;
+  /** @param {string} iso */
+  const day = (iso) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  /** @param {string} value */
+  const money = (value) => usd.format(/** @type {any} */ (value));
+  /** @param {string} value */
+  const price = (value) => usdPrice.format(/** @type {any} */ (value));
+
+  /** @returns {{ header: Record<string, string>, query: string }} */
+  function credentials() {
+    const token = tokenInput.value.trim();
+    return token ? { header: { Authorization: `Bearer ${token}` }, query: `?access_token=${encodeURIComponent(token)}` } : { header: {}, query: '' };
+  }
+
+  /** A problem+json answer as one readable sentence. @param {Response} res */
+  async function problemText(res) {
+    try {
+      const p = await res.json();
+      return p.detail ? `${p.title}: ${p.detail}` : p.title || `HTTP ${res.status}`;
+    } catch {
+      return `The server answered HTTP ${res.status}.`;
+    }
+  }
+
+  /** @param {string} message */
+  function showFormError(message) {
+    formError.textContent = message;
+    walletsInput.setAttribute('aria-invalid', message ? 'true' : 'false');
+    if (message) walletsInput.focus();
+  }
+
+  async function startAnalysis() {
+    const wallets = parseWallets(walletsInput.value);
+    if (wallets.length === 0) return showFormError('Paste at least one wallet address.');
+    const invalid = wallets.filter((w) => !BASE58_ADDRESS.test(w));
+    if (invalid.length) return showFormError(`Not a Solana address: ${invalid.slice(0, 3).join(', ')}${invalid.length > 3 ? ` and ${invalid.length - 3} more` : ''}.`);
+    showFormError('');
+    submit.disabled = true;
+    try {
+      const res = await fetch('/v1/analyze', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...credentials().header },
+        body: JSON.stringify({ wallets }),
+      });
+      if (res.status !== 202) return showFormError(await problemText(res));
+      follow(await res.json());
+    } catch (err) {
+      showFormError(`Could not reach the server (${err instanceof Error ? err.message : String(err)}).`);
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  /** @param {{ analysisId: string, wallets: string[] }} analysis */
+  function follow(analysis) {
+    stream?.close();
+    moments.clear();
+    momentList.replaceChildren();
+    renderCount();
+    progressSection.hidden = false;
+    progressBar.value = 0;
+    analysisLink.textContent = `Analysis ${analysis.analysisId} of ${analysis.wallets.length} wallet${analysis.wallets.length === 1 ? '' : 's'}.`;
+    statusLine.textContent = 'Started; waiting for the first progress report…';
+    walletList.replaceChildren();
+
+    const es = new EventSource(`/v1/analyses/${analysis.analysisId}/stream${credentials().query}`);
+    stream = es;
+    es.addEventListener('progress', (e) => renderProgress(JSON.parse(/** @type {MessageEvent} */ (e).data)));
+    es.addEventListener('moment', (e) => upsertMoment(JSON.parse(/** @type {MessageEvent} */ (e).data)));
+    es.addEventListener('done', () => {
+      es.close();
+      progressBar.value = progressBar.max;
+      statusLine.textContent = `Finished: ${moments.size} moment${moments.size === 1 ? '' : 's'} found.`;
+    });
+    es.addEventListener('error', (e) => {
+      const data = /** @type {MessageEvent} */ (e).data;
+      if (data) {
+        // The server's own `error` event: the analysis failed (the stream then ends).
+        es.close();
+        statusLine.textContent = 'The analysis failed; the moments found so far are below.';
+      } else if (es.readyState === EventSource.CONNECTING) {
+        statusLine.textContent = 'Connection lost; reconnecting (nothing is missed)…';
+      } else if (es.readyState === EventSource.CLOSED) {
+        statusLine.textContent = 'The live stream was refused; check the access token.';
+      }
+    });
+  }
+
+  /** @param {{ status: string, progress: { totalWallets: number, completedWallets: number, failedWallets: number, wallets: Record<string, { stage: string, transactions: number, moments: number, error?: string }> } }} p */
+  function renderProgress(p) {
+    const { totalWallets, completedWallets, failedWallets, wallets } = p.progress;
+    const entries = Object.entries(wallets);
+    const transactions = entries.reduce((n, [, w]) => n + (w.transactions || 0), 0);
+    progressBar.max = Math.max(1, totalWallets);
+    progressBar.value = completedWallets + failedWallets;
+    statusLine.textContent = `${completedWallets + failedWallets}/${totalWallets} wallets · ${transactions} transactions · ${moments.size} moments`;
+    walletList.replaceChildren(...entries.map(([wallet, w]) => {
+      const li = document.createElement('li');
+      li.dataset.stage = w.stage;
+      const label = STAGES[/** @type {keyof typeof STAGES} */ (w.stage)] ?? w.stage;
+      li.textContent = `${shortAddress(wallet)} — ${label} · ${w.transactions} transactions · ${w.moments} moments${w.error ? ` (${w.error})` : ''}`;
+      li.title = wallet;
+      return li;
+    }));
+  }
+
+  function renderCount() {
+    momentCount.textContent = moments.size ? `(${moments.size})` : '';
+    momentsEmpty.hidden = moments.size > 0;
+  }
+
+  /** A moment arrives once per change (created, updated, finalised): one list item per moment, kept current. @param {any} m */
+  function upsertMoment(m) {
+    moments.set(m.id, m);
+    renderCount();
+    const existing = momentList.querySelector(`[data-moment-id="${m.id}"]`);
+    const item = renderMoment(m);
+    if (existing) existing.replaceWith(item);
+    else momentList.append(item);
+  }
+
+  /** @param {any} m */
+  function cardUrl(m) {
+    // The card's version follows the moment's numbers; the query only keeps the browser from showing a stale one.
+    return `/v1/cards/moment/${m.id}.png?v=${encodeURIComponent(`${m.status}-${m.missedUsd}`)}`;
+  }
+
+  /** @param {any} m */
+  function describe(m) {
+    return `${KINDS[/** @type {keyof typeof KINDS} */ (m.kind)] ?? m.kind}: ${tokenLabel(m.mint)} on ${day(m.at)}, missed ${money(m.missedUsd)}`;
+  }
+
+  /** @param {any} m */
+  function renderMoment(m) {
+    const li = document.createElement('li');
+    li.className = `moment kind-${m.kind}`;
+    li.dataset.momentId = m.id;
+    li.dataset.kind = m.kind;
+
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'card-open';
+    open.setAttribute('aria-label', `Open the card full size — ${describe(m)}`);
+    const img = document.createElement('img');
+    img.src = cardUrl(m);
+    img.alt = '';
+    img.width = 600;
+    img.height = 315;
+    img.loading = 'lazy';
+    open.append(img);
+    open.addEventListener('click', () => openCard(m, open));
+
+    const facts = document.createElement('p');
+    facts.className = 'facts';
+    const kind = document.createElement('strong');
+    kind.textContent = m.kind;
+    const e = m.explain ?? {};
+    const extreme = e.peakPrice ?? e.troughPrice;
+    const parts = [
+      tokenLabel(m.mint),
+      day(m.at),
+      e.tradePrice ? `traded at ${price(e.tradePrice)}` : null,
+      extreme ? `${e.peakPrice ? 'peak' : 'trough'} ${price(extreme)}` : null,
+      `missed ${money(m.missedUsd)}`,
+      `severity ${Math.round(Number(m.severity) * 100)}%`,
+      m.status,
+    ].filter(Boolean);
+    facts.append(kind, ` ${parts.join(' · ')}`);
+    li.append(open, facts);
+    return li;
+  }
+
+  /** @param {any} m @param {HTMLElement} opener */
+  function openCard(m, opener) {
+    dialogOpener = opener;
+    dialogTitle.textContent = describe(m);
+    dialogImage.src = cardUrl(m);
+    dialogImage.alt = `The ${m.kind} card: ${describe(m)}`;
+    dialogLink.href = cardUrl(m);
+    dialog.showModal();
+    el('card-close').focus();
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void startAnalysis();
+  });
+  walletsInput.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  el('card-close').addEventListener('click', () => dialog.close());
+  // A click on the backdrop (outside the dialog's box) closes it too; Escape is handled by <dialog> itself.
+  dialog.addEventListener('click', (e) => {
+    if (e.target === dialog) dialog.close();
+  });
+  dialog.addEventListener('close', () => {
+    dialogImage.removeAttribute('src');
+    dialogOpener?.focus();
+  });
+  walletsInput.focus();
+})();
