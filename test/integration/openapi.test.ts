@@ -1,6 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import bs58 from 'bs58';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { createApp, routesOf } from '../../gateway/app';
+import { renderApiReference } from '../../gateway/api-reference';
+import { momentId } from '../../activities/detection/moment';
+import { upsertMoments } from '../../activities/storage/moments-store';
 import { testConfig, testLog, useDbAndTemporal } from '../helpers/env';
-import { startTestGateway } from '../helpers/gateway';
+import { postJson, startTestGateway } from '../helpers/gateway';
 
 describe('/openapi.json', () => {
   const services = useDbAndTemporal();
@@ -20,6 +29,50 @@ describe('/openapi.json', () => {
       expect(analyze.properties.wallets).toMatchObject({ type: 'array', minItems: 1, maxItems: 25 });
       const params = doc.paths['/v1/moments'].get.parameters.map((p: any) => p.name).sort();
       expect(params).toEqual(['cursor', 'kind', 'limit', 'minSeverity', 'since', 'wallet']);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('describes the bodies the routes really answer with', async () => {
+    const gw = await startTestGateway(testConfig(), services.db, services.client);
+    try {
+      const doc = await (await fetch(`${gw.url}/openapi.json`)).json();
+      const ajv = new Ajv2020({ strict: false });
+      addFormats(ajv);
+      ajv.addSchema({ $id: 'oof', components: doc.components });
+      const check = (name: string, body: unknown) => {
+        const ok = ajv.validate({ $ref: `oof#/components/schemas/${name}` }, body);
+        expect({ name, errors: ok ? null : ajv.errors }).toEqual({ name, errors: null });
+      };
+      const wallet = bs58.encode(randomBytes(32)); // nobody else's moments
+      const at = Date.parse('2025-02-01T00:00:00Z');
+      await upsertMoments(services.db, [{ id: momentId(at, wallet, 'S2E', 'So11111111111111111111111111111111111111112', 'oapi1'), kind: 'S2E', wallet, mint: 'So11111111111111111111111111111111111111112', signature: 'oapi1', at: '2025-02-01T00:00:00Z', pct: '0.5', missedUsd: '12.50', severity: '0.4000', status: 'final', explain: { tradePrice: '100' } }]);
+
+      const accepted = await postJson(`${gw.url}/v1/analyze`, { wallets: [wallet] });
+      expect(accepted.status).toBe(202);
+      const a = await accepted.json();
+      check('AnalysisAccepted', a);
+      check('Analysis', await (await fetch(`${gw.url}${a.links.self}`)).json());
+      check('WalletSummary', await (await fetch(`${gw.url}/v1/wallets/${wallet}/summary`)).json());
+      const page = await (await fetch(`${gw.url}/v1/moments?wallet=${wallet}`)).json();
+      expect(page.moments).toHaveLength(1);
+      for (const m of page.moments) check('Moment', m);
+      check('Problem', await (await fetch(`${gw.url}/v1/moments?limit=0`)).json());
+      // The schemas bite: a summary without its totals is not one.
+      expect(ajv.validate({ $ref: 'oof#/components/schemas/WalletSummary' }, { wallet })).toBe(false);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('is what docs/api.md says (run `npm run docs:api` after changing the API)', async () => {
+    const gw = await startTestGateway(testConfig(), services.db, services.client);
+    try {
+      const doc = await (await fetch(`${gw.url}/openapi.json`)).json();
+      const written = readFileSync(path.resolve(__dirname, '../../docs/api.md'), 'utf8');
+      expect(written).toBe(renderApiReference(doc));
+      for (const route of Object.keys(doc.paths)) expect(written).toContain(` ${route}\n`);
     } finally {
       await gw.close();
     }
