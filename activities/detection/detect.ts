@@ -1,11 +1,12 @@
 import type { NormalizedTx } from '../parsing/normalized';
+import { WSOL_MINT } from '../parsing/constants';
 import { mergeConfig, type DetectionConfig } from './config';
-import { detectBadRoute, detectBHD, detectS2E, type DetectContext, type RouteQuote } from './detectors';
-import { detectIdleYield } from './idle-yield';
-import { fifoLots, lotKey } from './lots';
+import { detectBadRoute, detectBHD, detectS2E, passes, type DetectContext, type RouteQuote } from './detectors';
+import { assetTouches, detectIdleYield } from './idle-yield';
+import { lotKey, lotTimelinesFor } from './lots';
 import type { Moment } from './moment';
 import type { PriceSeries } from './price-series';
-import { isPriced, legsOf, priceLeg } from './trades';
+import { isPriced, priceLeg, type Leg, type PricedLeg } from './trades';
 
 export interface DetectInput {
   wallet: string;
@@ -41,7 +42,30 @@ function inOrder(input: NormalizedTx[]): { txs: NormalizedTx[]; times: Float64Ar
   return { txs: idx.map((i) => input[i]!), times: Float64Array.from(idx, (i) => t[i]!) };
 }
 
-/** Design §6, all four rules, over one wallet's normalized history. Pure: same input, same moments. */
+/** One swap's two sides, as columns: floats to screen with, indexes back to the exact texts. */
+interface Swap { k: number; a: number; atMs: number; inMint: string; outMint: string; inF: number; outF: number }
+
+/** The leg of a candidate, as the exact detectors take it (built only for the few trades that pass the screens). */
+function legOf(txs: NormalizedTx[], s: Swap, side: 'sell' | 'buy'): Leg {
+  const tx = txs[s.k]!;
+  const a = tx.actions[s.a]!;
+  const sell = side === 'sell';
+  return {
+    signature: tx.signature, atMs: s.atMs, seq: s.k, side,
+    mint: sell ? s.inMint : s.outMint, qty: sell ? a.sent!.amount : a.received!.amount, qtyF: sell ? s.inF : s.outF,
+    otherMint: sell ? s.outMint : s.inMint, otherQty: sell ? a.received!.amount : a.sent!.amount, otherQtyF: sell ? s.outF : s.inF,
+    source: a.source,
+  };
+}
+
+/**
+ * Design §6, all four rules, over one wallet's normalized history. Pure: same input, same moments.
+ *
+ * Built to run over a million actions: every trade is screened with floats (prices, window extremes from a segment
+ * tree), and only the trades that could pass get the exact decimal treatment of detectors.ts, which has the last
+ * word. Screens are necessary conditions of the exact rules, so they never drop a moment (the property tests and the
+ * scenario tests hold both paths to the same answers).
+ */
 export function detectMoments(input: DetectInput): DetectOutput {
   const cfg = mergeConfig(input.config);
   const stable = new Set(cfg.stablecoins);
@@ -50,38 +74,92 @@ export function detectMoments(input: DetectInput): DetectOutput {
   const ctx: DetectContext = { wallet: input.wallet, nowMs: input.nowMs, cfg, prices: input.prices, priceSource: input.priceSource ?? (() => 'given') };
   const moments: Moment[] = [];
   const skipped: Skip[] = [];
-  const legs = legsOf(txs, times, input.nowMs);
-  const lots = kinds.has('BHD') ? fifoLots(txs, times) : new Map();
+  const swaps = swapsOf(txs, times, input.nowMs);
+  const doS2E = kinds.has('S2E');
+  const doBHD = kinds.has('BHD');
+  const s2eMinPct = Number(cfg.s2e.minPct);
+  const s2eMinUsd = Number(cfg.s2e.minUsd);
+  const bhdMinPct = Number(cfg.bhd.minPct);
+  const bhdMinUsd = Number(cfg.bhd.minUsd);
+  const bhdCandidates: PricedLeg[] = [];
 
-  for (const leg of legs) {
-    const kind = leg.side === 'sell' ? 'S2E' : 'BHD';
-    if (!kinds.has(kind) || stable.has(leg.mint)) continue;
-    const priced = priceLeg(leg, input.prices, cfg, stable);
-    if (!isPriced(priced)) {
-      skipped.push({ signature: leg.signature, mint: leg.mint, kind, reason: priced.reason });
-      continue;
+  const sol = input.prices.get(WSOL_MINT);
+  const stale = cfg.priceStalenessMs;
+  for (const s of swaps) {
+    if (doS2E && !stable.has(s.inMint)) {
+      const series = input.prices.get(s.inMint);
+      const priceF = tradePriceF(s.inMint, s.inF, s.outMint, s.outF, s.atMs, series, sol, stable, stale);
+      if (Number.isNaN(priceF)) {
+        const leg = legOf(txs, s, 'sell');
+        const r = priceLeg(leg, input.prices, cfg, stable);
+        if (!isPriced(r)) skipped.push({ signature: leg.signature, mint: leg.mint, kind: 'S2E', reason: r.reason });
+      } else if (series) {
+        const peakF = series.extremeValue(series.upperBound(s.atMs), series.upperBound(Math.min(s.atMs + cfg.windowMs, input.nowMs)), 'max');
+        if (passes((peakF - priceF) / priceF, s2eMinPct) && passes(s.inF * (peakF - priceF), s2eMinUsd)) {
+          const m = detectS2E(ctx, priceLeg(legOf(txs, s, 'sell'), input.prices, cfg, stable) as PricedLeg);
+          if (m) moments.push(m);
+        }
+      }
     }
-    const m = kind === 'S2E' ? detectS2E(ctx, priced) : detectBHD(ctx, priced, lots.get(lotKey(leg.signature, leg.mint)));
-    if (m) moments.push(m);
-  }
-
-  if (kinds.has('BadRoute')) {
-    for (let k = 0; k < txs.length; k++) {
-      const tx = txs[k]!;
-      const atMs = times[k]!;
-      if (tx.failed || !tx.blockTime || atMs > input.nowMs) continue;
-      for (const a of tx.actions) {
-        if (a.kind !== 'swap' || !a.sent || !a.received) continue;
-        const r = detectBadRoute(ctx, { signature: tx.signature, atMs, inMint: a.sent.mint, inQty: a.sent.amount, outMint: a.received.mint, outQty: a.received.amount, source: a.source }, input.quotes?.get(tx.signature), stable);
-        if (r && 'skipped' in r) skipped.push({ signature: tx.signature, mint: a.sent.mint, kind: 'BadRoute', reason: r.skipped });
-        else if (r) moments.push(r);
+    if (doBHD && !stable.has(s.outMint)) {
+      const series = input.prices.get(s.outMint);
+      const priceF = tradePriceF(s.outMint, s.outF, s.inMint, s.inF, s.atMs, series, sol, stable, stale);
+      if (Number.isNaN(priceF)) {
+        const leg = legOf(txs, s, 'buy');
+        const r = priceLeg(leg, input.prices, cfg, stable);
+        if (!isPriced(r)) skipped.push({ signature: leg.signature, mint: leg.mint, kind: 'BHD', reason: r.reason });
+      } else if (series) {
+        // The trough of the whole window bounds the trough of any part of it where the lot was held.
+        const troughF = series.extremeValue(series.upperBound(s.atMs), series.upperBound(Math.min(s.atMs + cfg.windowMs, input.nowMs)), 'min');
+        if (passes((priceF - troughF) / priceF, bhdMinPct) && passes(s.outF * (priceF - troughF), bhdMinUsd)) {
+          bhdCandidates.push(priceLeg(legOf(txs, s, 'buy'), input.prices, cfg, stable) as PricedLeg);
+        }
       }
     }
   }
 
+  if (bhdCandidates.length) {
+    const wanted = new Map<string, Set<string>>();
+    for (const c of bhdCandidates) {
+      let sigs = wanted.get(c.mint);
+      if (!sigs) wanted.set(c.mint, (sigs = new Set()));
+      sigs.add(c.signature);
+    }
+    const lots = lotTimelinesFor(txs, times, wanted);
+    for (const c of bhdCandidates) {
+      const m = detectBHD(ctx, c, lots.get(lotKey(c.signature, c.mint)));
+      if (m) moments.push(m);
+    }
+  }
+
+  if (kinds.has('BadRoute')) {
+    const minPct = Number(cfg.badRoute.minPct);
+    const minUsd = Number(cfg.badRoute.minUsd);
+    for (const s of swaps) {
+      const tx = txs[s.k]!;
+      const a = tx.actions[s.a]!;
+      const quote = input.quotes?.get(tx.signature);
+      if (!quote) {
+        // Most swaps are nowhere near a bad route: floats decide which ones are worth decimals.
+        const inP = marketF(input.prices, stable, s.inMint, s.atMs, cfg.priceStalenessMs);
+        const outP = marketF(input.prices, stable, s.outMint, s.atMs, cfg.priceStalenessMs);
+        if (!Number.isNaN(inP) && !Number.isNaN(outP)) {
+          const valueInF = s.inF * inP;
+          const shortF = valueInF - s.outF * outP;
+          if (!(valueInF > 0) || !passes(shortF / valueInF, minPct) || !passes(shortF, minUsd)) continue;
+        }
+      }
+      const r = detectBadRoute(ctx, { signature: tx.signature, atMs: s.atMs, inMint: s.inMint, inQty: a.sent!.amount, outMint: s.outMint, outQty: a.received!.amount, source: a.source }, quote, stable);
+      if (r && 'skipped' in r) skipped.push({ signature: tx.signature, mint: s.inMint, kind: 'BadRoute', reason: r.skipped });
+      else if (r) moments.push(r);
+    }
+  }
+
   if (kinds.has('IdleYield')) {
-    for (const [mint, apy] of Object.entries(cfg.idleYield.apy)) {
-      const r = detectIdleYield(ctx, txs, times, mint, apy, stable.has(mint));
+    const assets = Object.entries(cfg.idleYield.apy);
+    const touches = assetTouches(txs, times, input.nowMs, assets.map(([mint]) => mint));
+    for (const [mint, apy] of assets) {
+      const r = detectIdleYield(ctx, touches.get(mint)!, mint, apy, stable.has(mint));
       if (r && 'skipped' in r) skipped.push({ signature: null, mint, kind: 'IdleYield', reason: r.skipped });
       else if (r) moments.push(r);
     }
@@ -89,4 +167,44 @@ export function detectMoments(input: DetectInput): DetectOutput {
 
   moments.sort((a, b) => a.at.localeCompare(b.at) || a.kind.localeCompare(b.kind) || a.mint.localeCompare(b.mint) || (a.signature ?? '').localeCompare(b.signature ?? ''));
   return { moments, skipped };
+}
+
+/**
+ * priceLeg's trade price as a float, without building the leg (NaN where priceLeg would skip): the screens run on
+ * every leg, the leg objects only exist for the candidates.
+ */
+function tradePriceF(mint: string, qtyF: number, other: string, otherF: number, atMs: number, series: PriceSeries | undefined, sol: PriceSeries | undefined, stable: Set<string>, staleMs: number): number {
+  if (!(qtyF > 0)) return NaN;
+  if (stable.has(other)) return otherF / qtyF;
+  if (other === WSOL_MINT && mint !== WSOL_MINT) {
+    const i = sol?.indexAt(atMs, staleMs);
+    return i === undefined ? NaN : (otherF * sol!.v[i]!) / qtyF;
+  }
+  const i = series?.indexAt(atMs, staleMs);
+  return i === undefined ? NaN : series!.v[i]!;
+}
+
+/** A mint's market price at t as a float ($1 for stablecoins), NaN when there is none within the staleness. */
+function marketF(prices: Map<string, PriceSeries>, stable: Set<string>, mint: string, atMs: number, staleMs: number): number {
+  if (stable.has(mint)) return 1;
+  const series = prices.get(mint);
+  const i = series?.indexAt(atMs, staleMs);
+  return i === undefined ? NaN : series!.v[i]!;
+}
+
+/** Every swap with both sides that happened (not failed, not after now), in history order. */
+function swapsOf(txs: NormalizedTx[], times: Float64Array, nowMs: number): Swap[] {
+  const out: Swap[] = [];
+  for (let k = 0; k < txs.length; k++) {
+    const tx = txs[k]!;
+    const atMs = times[k]!;
+    if (tx.failed || !tx.blockTime || atMs > nowMs) continue;
+    const actions = tx.actions;
+    for (let a = 0; a < actions.length; a++) {
+      const x = actions[a]!;
+      if (x.kind !== 'swap' || !x.sent || !x.received) continue;
+      out.push({ k, a, atMs, inMint: x.sent.mint, outMint: x.received.mint, inF: Number(x.sent.amount), outF: Number(x.received.amount) });
+    }
+  }
+  return out;
 }

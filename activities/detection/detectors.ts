@@ -16,7 +16,7 @@ export interface DetectContext {
 // Floats only decide which candidates are worth exact arithmetic: a small slack keeps a threshold met exactly
 // from being screened out by rounding, and the exact check below has the last word.
 const SLACK = 1e-9;
-const passes = (valueF: number, minF: number) => valueF >= minF - Math.abs(minF) * SLACK - SLACK;
+export const passes = (valueF: number, minF: number) => valueF >= minF - Math.abs(minF) * SLACK - SLACK;
 
 function moment(ctx: DetectContext, kind: MomentKind, mint: string, signature: string | null, atMs: number, pct: Dec, missed: Dec, sev: Dec, provisional: boolean, explain: Record<string, unknown>): Moment {
   return {

@@ -2,12 +2,20 @@ import type { NormalizedTx } from '../parsing/normalized';
 import { WSOL_MINT } from '../parsing/constants';
 import type { DetectContext } from './detectors';
 import { toUnits18, units18ToString } from './lots';
+import { feeUnits, toUnits, unitScales, unitsToString, type UnitScale } from './units';
 import { D, type Dec, plain, severity, usd } from './money';
 import { iso, momentId, type Moment } from './moment';
 
 const DAY = 86_400_000;
 
 interface Touch { atMs: number; balance: bigint }
+
+/** An asset's balance after each transaction that moved it: when, whether it was positive, and exactly how much. */
+export interface Touches {
+  atMs: number[];
+  positive(k: number): boolean;
+  text(k: number): string;
+}
 
 /** Balance after each transaction that moved the asset (fees alone do not count as touching SOL). */
 function touches(txs: NormalizedTx[], times: Float64Array, nowMs: number, mint: string): Touch[] {
@@ -31,23 +39,75 @@ function touches(txs: NormalizedTx[], times: Float64Array, nowMs: number, mint: 
   return out;
 }
 
+interface FastAsset { mint: string; u: UnitScale; balance: number; atMs: number[]; balances: number[]; moved: boolean }
+
+/**
+ * Touches of every asset in one walk over the history, in exact integer units held in doubles (units.ts); an asset
+ * whose amounts do not fit falls back to its own bigint walk. Same answer either way.
+ */
+export function assetTouches(txs: NormalizedTx[], times: Float64Array, nowMs: number, mints: string[]): Map<string, Touches> {
+  const out = new Map<string, Touches>();
+  const fast = new Map<string, FastAsset>();
+  for (const [mint, u] of unitScales(txs, times, new Set(mints), { nowMs })) {
+    if (u) {
+      fast.set(mint, { mint, u, balance: 0, atMs: [], balances: [], moved: false });
+      continue;
+    }
+    const ts = touches(txs, times, nowMs, mint);
+    out.set(mint, { atMs: ts.map((t) => t.atMs), positive: (k) => ts[k]!.balance > 0n, text: (k) => units18ToString(ts[k]!.balance) });
+  }
+  if (fast.size) {
+    const sol = fast.get(WSOL_MINT);
+    const assets = [...fast.values()];
+    for (let k = 0; k < txs.length; k++) {
+      const tx = txs[k]!;
+      const atMs = times[k]!;
+      if (!tx.blockTime || atMs > nowMs) continue;
+      if (sol && tx.feeLamports !== '0') sol.balance -= feeUnits(tx.feeLamports, sol.u);
+      if (!tx.failed) {
+        for (const a of tx.actions) {
+          if (a.sent) {
+            const s = fast.get(a.sent.mint);
+            if (s) { s.balance -= toUnits(Number(a.sent.amount), s.u); s.moved = true; }
+          }
+          if (a.received) {
+            const s = fast.get(a.received.mint);
+            if (s) { s.balance += toUnits(Number(a.received.amount), s.u); s.moved = true; }
+          }
+        }
+      }
+      for (const s of assets) {
+        if (s.moved) {
+          s.atMs.push(atMs);
+          s.balances.push(s.balance);
+          s.moved = false;
+        } else if (s === sol && s.balances.length) {
+          s.balances[s.balances.length - 1] = s.balance; // fees between touches lower the idle balance
+        }
+      }
+    }
+    for (const s of assets) out.set(s.mint, { atMs: s.atMs, positive: (k) => s.balances[k]! > 0, text: (k) => unitsToString(s.balances[k]!, s.u) });
+  }
+  return out;
+}
+
 /**
  * IdleYield: a USDC/USDT or SOL balance left untouched ≥ 30 days, worth ≥ $100, that would have earned ≥ $25 at the
  * asset's APY. One moment per asset: the idle span that missed the most; an ongoing span (to now) is provisional.
  * Balances come from the history we have: a span whose balance is not positive (history that starts mid-way) is
  * never judged.
  */
-export function detectIdleYield(ctx: DetectContext, txs: NormalizedTx[], times: Float64Array, mint: string, apy: string, stable: boolean): Moment | { skipped: string } | undefined {
+export function detectIdleYield(ctx: DetectContext, ts: Touches, mint: string, apy: string, stable: boolean): Moment | { skipped: string } | undefined {
   const c = ctx.cfg.idleYield;
-  const ts = touches(txs, times, ctx.nowMs, mint);
-  let best: { start: number; end: number; balance: bigint; avg: Dec; missed: Dec; days: Dec; ongoing: boolean } | undefined;
+  let best: { start: number; end: number; balance: string; avg: Dec; missed: Dec; days: Dec; ongoing: boolean } | undefined;
   let skipped: string | undefined;
-  for (let k = 0; k < ts.length; k++) {
-    const start = ts[k]!.atMs;
-    const ongoing = k + 1 >= ts.length;
-    const end = ongoing ? ctx.nowMs : ts[k + 1]!.atMs;
-    const balance = ts[k]!.balance;
-    if (end - start < c.minDays * DAY || balance <= 0n) continue;
+  const n = ts.atMs.length;
+  for (let k = 0; k < n; k++) {
+    const start = ts.atMs[k]!;
+    const ongoing = k + 1 >= n;
+    const end = ongoing ? ctx.nowMs : ts.atMs[k + 1]!;
+    if (end - start < c.minDays * DAY || !ts.positive(k)) continue;
+    const balance = ts.text(k);
     let avg: Dec;
     if (stable) avg = new D(1);
     else {
@@ -59,7 +119,7 @@ export function detectIdleYield(ctx: DetectContext, txs: NormalizedTx[], times: 
       avg = sum.div(hi - lo);
     }
     const days = new D(end - start).div(DAY);
-    const balanceD = new D(units18ToString(balance));
+    const balanceD = new D(balance);
     const value = balanceD.mul(avg);
     if (value.lt(c.minBalanceUsd)) continue;
     const missed = value.mul(apy).mul(days).div(365);
@@ -80,8 +140,8 @@ export function detectIdleYield(ctx: DetectContext, txs: NormalizedTx[], times: 
     severity: severity(best.missed.div(c.fullSeverityUsd)),
     status: best.ongoing ? 'provisional' : 'final',
     explain: {
-      balance: units18ToString(best.balance), avgPrice: plain(best.avg.toDecimalPlaces(12)), apy, days: plain(best.days.toDecimalPlaces(4)),
-      idleFrom: iso(best.start), idleUntil: iso(best.end), balanceUsd: usd(new D(units18ToString(best.balance)).mul(best.avg)),
+      balance: best.balance, avgPrice: plain(best.avg.toDecimalPlaces(12)), apy, days: plain(best.days.toDecimalPlaces(4)),
+      idleFrom: iso(best.start), idleUntil: iso(best.end), balanceUsd: usd(new D(best.balance).mul(best.avg)),
       priceSource: stable ? 'stablecoin at $1' : ctx.priceSource(mint),
     },
   };

@@ -76,9 +76,12 @@ export class PriceSeries {
     }
   }
 
-  /** Index of the highest (or lowest) value in [lo, hi); the earliest one on ties. undefined when empty. */
-  extremeIndex(lo: number, hi: number, kind: 'max' | 'min'): number | undefined {
-    if (lo >= hi) return undefined;
+  /**
+   * The highest (or lowest) value in [lo, hi), in O(log n); NaN when empty. What screening needs: the index, which
+   * costs a scan of the window, is asked for (extremeIndex) only for the few trades that pass.
+   */
+  extremeValue(lo: number, hi: number, kind: 'max' | 'min'): number {
+    if (lo >= hi) return NaN;
     if (!this.maxTree) this.build();
     // Written without closures: this runs once per trade, a million times in a large history.
     const isMax = kind === 'max';
@@ -100,7 +103,12 @@ export class PriceSeries {
       l >>= 1;
       r >>= 1;
     }
-    // The earliest index in [lo, hi) holding that value.
+    return best;
+  }
+
+  /** Index of the highest (or lowest) value in [lo, hi); the earliest one on ties. undefined when empty. */
+  extremeIndex(lo: number, hi: number, kind: 'max' | 'min'): number | undefined {
+    const best = this.extremeValue(lo, hi, kind);
     for (let i = lo; i < hi; i++) if (this.v[i] === best) return i;
     return undefined;
   }
