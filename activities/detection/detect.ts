@@ -77,44 +77,38 @@ export function detectMoments(input: DetectInput): DetectOutput {
   const swaps = swapsOf(txs, times, input.nowMs);
   const doS2E = kinds.has('S2E');
   const doBHD = kinds.has('BHD');
-  const s2eMinPct = Number(cfg.s2e.minPct);
-  const s2eMinUsd = Number(cfg.s2e.minUsd);
-  const bhdMinPct = Number(cfg.bhd.minPct);
-  const bhdMinUsd = Number(cfg.bhd.minUsd);
-  const bhdCandidates: PricedLeg[] = [];
-
+  const thresholds = { sell: [Number(cfg.s2e.minPct), Number(cfg.s2e.minUsd)], buy: [Number(cfg.bhd.minPct), Number(cfg.bhd.minUsd)] } as const;
   const sol = input.prices.get(WSOL_MINT);
-  const stale = cfg.priceStalenessMs;
+  /** The side of a swap, priced, when it could be a moment (S2E for sells, BHD for buys); skips are recorded. */
+  const candidate = (s: Swap, side: 'sell' | 'buy'): PricedLeg | undefined => {
+    const sell = side === 'sell';
+    const mint = sell ? s.inMint : s.outMint;
+    const qtyF = sell ? s.inF : s.outF;
+    const series = input.prices.get(mint);
+    const priceF = tradePriceF(mint, qtyF, sell ? s.outMint : s.inMint, sell ? s.outF : s.inF, s.atMs, series, sol, stable, cfg.priceStalenessMs);
+    if (Number.isNaN(priceF)) {
+      const r = priceLeg(legOf(txs, s, side), input.prices, cfg, stable);
+      if (!isPriced(r)) skipped.push({ signature: r.leg.signature, mint, kind: sell ? 'S2E' : 'BHD', reason: r.reason });
+      return undefined;
+    }
+    if (!series) return undefined;
+    // A sell is judged on the window's peak; a buy on its trough, which bounds the trough of any held part of it.
+    const extremeF = series.extremeValue(series.upperBound(s.atMs), series.upperBound(Math.min(s.atMs + cfg.windowMs, input.nowMs)), sell ? 'max' : 'min');
+    const moveF = sell ? extremeF - priceF : priceF - extremeF;
+    const [minPct, minUsd] = thresholds[side];
+    if (!passes(moveF / priceF, minPct) || !passes(qtyF * moveF, minUsd)) return undefined;
+    return priceLeg(legOf(txs, s, side), input.prices, cfg, stable) as PricedLeg;
+  };
+  const bhdCandidates: PricedLeg[] = [];
   for (const s of swaps) {
     if (doS2E && !stable.has(s.inMint)) {
-      const series = input.prices.get(s.inMint);
-      const priceF = tradePriceF(s.inMint, s.inF, s.outMint, s.outF, s.atMs, series, sol, stable, stale);
-      if (Number.isNaN(priceF)) {
-        const leg = legOf(txs, s, 'sell');
-        const r = priceLeg(leg, input.prices, cfg, stable);
-        if (!isPriced(r)) skipped.push({ signature: leg.signature, mint: leg.mint, kind: 'S2E', reason: r.reason });
-      } else if (series) {
-        const peakF = series.extremeValue(series.upperBound(s.atMs), series.upperBound(Math.min(s.atMs + cfg.windowMs, input.nowMs)), 'max');
-        if (passes((peakF - priceF) / priceF, s2eMinPct) && passes(s.inF * (peakF - priceF), s2eMinUsd)) {
-          const m = detectS2E(ctx, priceLeg(legOf(txs, s, 'sell'), input.prices, cfg, stable) as PricedLeg);
-          if (m) moments.push(m);
-        }
-      }
+      const sell = candidate(s, 'sell');
+      const m = sell && detectS2E(ctx, sell);
+      if (m) moments.push(m);
     }
     if (doBHD && !stable.has(s.outMint)) {
-      const series = input.prices.get(s.outMint);
-      const priceF = tradePriceF(s.outMint, s.outF, s.inMint, s.inF, s.atMs, series, sol, stable, stale);
-      if (Number.isNaN(priceF)) {
-        const leg = legOf(txs, s, 'buy');
-        const r = priceLeg(leg, input.prices, cfg, stable);
-        if (!isPriced(r)) skipped.push({ signature: leg.signature, mint: leg.mint, kind: 'BHD', reason: r.reason });
-      } else if (series) {
-        // The trough of the whole window bounds the trough of any part of it where the lot was held.
-        const troughF = series.extremeValue(series.upperBound(s.atMs), series.upperBound(Math.min(s.atMs + cfg.windowMs, input.nowMs)), 'min');
-        if (passes((priceF - troughF) / priceF, bhdMinPct) && passes(s.outF * (priceF - troughF), bhdMinUsd)) {
-          bhdCandidates.push(priceLeg(legOf(txs, s, 'buy'), input.prices, cfg, stable) as PricedLeg);
-        }
-      }
+      const buy = candidate(s, 'buy');
+      if (buy) bhdCandidates.push(buy);
     }
   }
 

@@ -1,14 +1,14 @@
 import http from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { momentId, type Moment } from '../../activities/detection/moment';
 import { upsertMoments } from '../../activities/storage/moments-store';
 import { MomentFeed } from '../../gateway/streams/moment-feed';
 import type { Db } from '../../lib/db';
 import { eventually, temporalClient, testConfig, testDb, testEnv, testLog } from '../helpers/env';
+import { launchChromium } from '../helpers/chromium';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const W = 'Ba7Xc2Vd9Nf4Gh8Jk3Lm6Pq1Rs5Tu8Vw2Xy6Za9Cb4De';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function m(i: number): Moment {
   const at = Date.parse('2025-04-01T00:00:00Z') + i * 60_000;
@@ -34,10 +34,7 @@ describe('SSE in headless Chromium', () => {
     await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
     pageUrl = `http://127.0.0.1:${(page.address() as any).port}`;
     gw = await startTestGateway(testConfig({ SSE_HEARTBEAT_MS: '500', CORS_ORIGINS: pageUrl }), db, temporal.client, undefined, undefined, feed);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -3,7 +3,7 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createCardService } from '../../activities/rendering/card-service';
 import { DiskCardStore } from '../../activities/storage/card-store';
 import { MomentFeed } from '../../gateway/streams/moment-feed';
@@ -11,9 +11,9 @@ import { demoDataset, DEMO_WALLETS, SOL } from '../../lib/replay/demo-dataset';
 import { MarketReplayServer } from '../../lib/replay/market-server';
 import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
 import { startTestWorker, testConfig, testEnv, testLog, uniqueQueue, useDbAndTemporal } from '../helpers/env';
+import { launchChromium } from '../helpers/chromium';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = path.resolve(__dirname, '../../docs/web-page.png');
 
 /** Tab until the focused element matches, as a keyboard-only user would; fails if it is never reached. */
@@ -51,10 +51,7 @@ describe('the web page at /', () => {
     feed = new MomentFeed(t.db, testEnv().databaseUrl, testLog);
     await feed.start();
     gw = await startTestGateway(testConfig({ TEMPORAL_TASK_QUEUE: queue }), t.db, t.client, undefined, cardStore, feed);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
