@@ -29,7 +29,7 @@ function moment(i: number): Moment {
 export async function cardsBench(opts: { renders?: number; concurrent?: number } = {}): Promise<BenchResult> {
   const renders = opts.renders ?? 200;
   const concurrent = opts.concurrent ?? 100;
-  const points: Array<[number, number]> = Array.from({ length: 170 }, (_, i) => [Date.parse('2024-03-26T00:00:00Z') + i * 3_600_000, 2.6 + Math.sin(i / 9)]);
+  const points: Array<[number, string]> = Array.from({ length: 170 }, (_, i) => [Date.parse('2024-03-26T00:00:00Z') + i * 3_600_000, (2.6 + Math.sin(i / 9)).toFixed(8)]);
   for (let i = 0; i < 5; i++) await renderCard(moment(i), { chart: { points } }); // warm-up
   const times: number[] = [];
   let maxSize = 0;

@@ -42,7 +42,7 @@ export async function renderCommand(opts: { file?: string; out?: string }, stdin
   const parsed = momentSchema.safeParse(json);
   if (!parsed.success) throw new CliError(`invalid moment: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   const { prices, ...moment } = parsed.data;
-  const points = prices ? toPoints(prices).map(([t, v]) => [t, Number(v)] as [number, number]) : [];
+  const points = prices ? toPoints(prices) : [];
   const { png } = await renderCard(moment, { chart: { points } });
   await writeFile(opts.out, png).catch((e) => { throw new CliError(`cannot write ${opts.out}: ${e.code ?? e.message}`); });
   return 0;

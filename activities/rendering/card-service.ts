@@ -24,10 +24,10 @@ export interface CardServiceDeps {
 /** Renders and stores cards; used by the activities when moments change and by the gateway on demand. */
 export function createCardService({ db, store, publicBase, render: renderPixels }: CardServiceDeps) {
   const draw = renderPixels ?? (async (m: Moment, o: RenderOptions) => (await renderCard(m, o)).png);
-  async function chartFor(m: Moment): Promise<Array<[number, number]>> {
+  async function chartFor(m: Moment): Promise<Array<[number, string]>> {
     const at = Date.parse(m.at);
     const rows = await db('price_points').where({ mint: m.mint }).whereBetween('ts', [new Date(at - 86_400_000), new Date(at + 8 * 86_400_000)]).orderBy('ts').select('ts', 'usd');
-    return rows.map((r: any) => [+new Date(r.ts), Number(r.usd)]);
+    return rows.map((r: any) => [+new Date(r.ts), String(r.usd)]);
   }
 
   async function render(m: Moment): Promise<{ key: string; png: Buffer }> {

@@ -46,7 +46,8 @@ export function headlineSize(headline: string, pct: string): number {
   return Math.max(40, Math.min(120, Math.floor(budget / (headline.length * 0.6))));
 }
 
-export interface CardChart { points: Array<[number, number]> }
+/** The window's prices: [ms, decimal text]. */
+export interface CardChart { points: Array<[number, string]> }
 
 /** The satori element tree of a moment's card: colour and wording per kind, intensity by severity. */
 /** Where the chart sits in the card: satori leaves this box empty and render.ts draws the chart into it. */
@@ -58,11 +59,10 @@ export function chartElements(m: Moment, chart?: CardChart): string | undefined 
   if (!chart || !e.tradePrice) return undefined;
   const extremeAt = e.peakAt ?? e.troughAt;
   const extremePrice = e.peakPrice ?? e.troughPrice;
-  // Pixel positions only: these numbers place points on the chart and never reach an amount shown or stored.
   const inner = priceChart({
     points: chart.points, color: THEMES[m.kind].color, width: CHART_BOX.width, height: CHART_BOX.height,
-    trade: { atMs: Date.parse(m.at), price: Number(e.tradePrice) },
-    extreme: extremeAt ? { atMs: Date.parse(extremeAt), price: Number(extremePrice) } : undefined,
+    trade: { atMs: Date.parse(m.at), price: String(e.tradePrice) },
+    extreme: extremeAt && extremePrice ? { atMs: Date.parse(extremeAt), price: String(extremePrice) } : undefined,
   });
   return inner ? `<g transform="translate(${CHART_BOX.x} ${CHART_BOX.y})">${inner}</g>` : undefined;
 }

@@ -61,7 +61,7 @@ describe('PNG text chunks', () => {
 
 describe('renderCard', () => {
   it.each(moments.map((m) => [m.kind, m]))('%s: 1200×630, small, one layout per kind', async (_k, m) => {
-    const points: Array<[number, number]> = Array.from({ length: 170 }, (_, i) => [Date.parse(m.at) + i * 3_600_000, 1 + Math.sin(i / 9)]);
+    const points: Array<[number, string]> = Array.from({ length: 170 }, (_, i) => [Date.parse(m.at) + i * 3_600_000, (1 + Math.sin(i / 9)).toFixed(8)]);
     const { png, svg } = await renderCard(m, { chart: { points } });
     expect(ihdr(png)).toEqual({ width: 1200, height: 630 });
     expect(png.length).toBeGreaterThan(10_000); // not blank
