@@ -1,12 +1,12 @@
 import type { NormalizedTx } from '../parsing/normalized';
 import { WSOL_MINT } from '../parsing/constants';
 import { mergeConfig, type DetectionConfig } from './config';
-import { detectBadRoute, detectBHD, detectS2E, passes, type DetectContext, type RouteQuote } from './detectors';
+import { detectBadRoute, detectBHD, detectS2E, marketPriceF, passes, type DetectContext, type RouteQuote } from './detectors';
 import { assetTouches, detectIdleYield } from './idle-yield';
 import { lotKey, lotTimelinesFor } from './lots';
 import type { Moment } from './moment';
 import type { PriceSeries } from './price-series';
-import { isPriced, priceLeg, type Leg, type PricedLeg } from './trades';
+import { isPriced, priceLeg, tradePriceF, type Leg, type PricedLeg } from './trades';
 
 export interface DetectInput {
   wallet: string;
@@ -135,8 +135,8 @@ export function detectMoments(input: DetectInput): DetectOutput {
       const quote = input.quotes?.get(tx.signature);
       if (!quote) {
         // Most swaps are nowhere near a bad route: floats decide which ones are worth decimals.
-        const inP = marketF(input.prices, stable, s.inMint, s.atMs, cfg.priceStalenessMs);
-        const outP = marketF(input.prices, stable, s.outMint, s.atMs, cfg.priceStalenessMs);
+        const inP = marketPriceF(input.prices, stable, s.inMint, s.atMs, cfg.priceStalenessMs);
+        const outP = marketPriceF(input.prices, stable, s.outMint, s.atMs, cfg.priceStalenessMs);
         if (!Number.isNaN(inP) && !Number.isNaN(outP)) {
           const valueInF = s.inF * inP;
           const shortF = valueInF - s.outF * outP;
@@ -161,29 +161,6 @@ export function detectMoments(input: DetectInput): DetectOutput {
 
   moments.sort((a, b) => a.at.localeCompare(b.at) || a.kind.localeCompare(b.kind) || a.mint.localeCompare(b.mint) || (a.signature ?? '').localeCompare(b.signature ?? ''));
   return { moments, skipped };
-}
-
-/**
- * priceLeg's trade price as a float, without building the leg (NaN where priceLeg would skip): the screens run on
- * every leg, the leg objects only exist for the candidates.
- */
-function tradePriceF(mint: string, qtyF: number, other: string, otherF: number, atMs: number, series: PriceSeries | undefined, sol: PriceSeries | undefined, stable: Set<string>, staleMs: number): number {
-  if (!(qtyF > 0)) return NaN;
-  if (stable.has(other)) return otherF / qtyF;
-  if (other === WSOL_MINT && mint !== WSOL_MINT) {
-    const i = sol?.indexAt(atMs, staleMs);
-    return i === undefined ? NaN : (otherF * sol!.v[i]!) / qtyF;
-  }
-  const i = series?.indexAt(atMs, staleMs);
-  return i === undefined ? NaN : series!.v[i]!;
-}
-
-/** A mint's market price at t as a float ($1 for stablecoins), NaN when there is none within the staleness. */
-function marketF(prices: Map<string, PriceSeries>, stable: Set<string>, mint: string, atMs: number, staleMs: number): number {
-  if (stable.has(mint)) return 1;
-  const series = prices.get(mint);
-  const i = series?.indexAt(atMs, staleMs);
-  return i === undefined ? NaN : series!.v[i]!;
 }
 
 /** Every swap with both sides that happened (not failed, not after now), in history order. */

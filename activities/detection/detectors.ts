@@ -109,6 +109,14 @@ export function detectBHD(ctx: DetectContext, buy: PricedLeg, lot: LotTimeline |
   });
 }
 
+/** A mint's market price at t as a float ($1 for stablecoins), NaN when there is none within the staleness. */
+export function marketPriceF(prices: Map<string, PriceSeries>, stable: Set<string>, mint: string, atMs: number, staleMs: number): number {
+  if (stable.has(mint)) return 1;
+  const series = prices.get(mint);
+  const i = series?.indexAt(atMs, staleMs);
+  return i === undefined ? NaN : series!.v[i]!;
+}
+
 export interface SwapForRoute {
   signature: string;
   atMs: number;
@@ -129,16 +137,11 @@ export interface RouteQuote { outAmount: string; quotedAt: string; provider: str
 export function detectBadRoute(ctx: DetectContext, swap: SwapForRoute, quote: RouteQuote | undefined, stable: Set<string>): Moment | { skipped: string } | undefined {
   const c = ctx.cfg.badRoute;
   const indexOf = (mint: string): number | undefined => ctx.prices.get(mint)?.indexAt(swap.atMs, ctx.cfg.priceStalenessMs);
-  const floatOf = (mint: string): number | undefined => {
-    if (stable.has(mint)) return 1;
-    const i = indexOf(mint);
-    return i === undefined ? undefined : ctx.prices.get(mint)!.v[i];
-  };
   // Screen with floats: most swaps are nowhere near a bad route, and decimals are for the ones that might be.
-  const inF = floatOf(swap.inMint);
-  const outF = floatOf(swap.outMint);
+  const inF = marketPriceF(ctx.prices, stable, swap.inMint, swap.atMs, ctx.cfg.priceStalenessMs);
+  const outF = marketPriceF(ctx.prices, stable, swap.outMint, swap.atMs, ctx.cfg.priceStalenessMs);
   if (!quote) {
-    if (inF === undefined || outF === undefined) return { skipped: 'no market price for both legs within 2 h' };
+    if (Number.isNaN(inF) || Number.isNaN(outF)) return { skipped: 'no market price for both legs within 2 h' };
     const valueInF = Number(swap.inQty) * inF;
     const shortF = valueInF - Number(swap.outQty) * outF;
     if (!(valueInF > 0) || !passes(shortF / valueInF, Number(c.minPct)) || !passes(shortF, Number(c.minUsd))) return undefined;

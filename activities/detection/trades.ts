@@ -79,6 +79,21 @@ export function priceLeg(leg: Leg, prices: Map<string, PriceSeries>, cfg: Detect
   return priced;
 }
 
+/**
+ * priceLeg's trade price as a float without building the leg (NaN where priceLeg would skip), for the screens that
+ * run on every leg; kept beside priceLeg because the two must agree (test/unit/detection-fast-paths.test.ts).
+ */
+export function tradePriceF(mint: string, qtyF: number, other: string, otherF: number, atMs: number, series: PriceSeries | undefined, sol: PriceSeries | undefined, stable: Set<string>, staleMs: number): number {
+  if (!(qtyF > 0)) return NaN;
+  if (stable.has(other)) return otherF / qtyF;
+  if (other === WSOL_MINT && mint !== WSOL_MINT) {
+    const i = sol?.indexAt(atMs, staleMs);
+    return i === undefined ? NaN : (otherF * sol!.v[i]!) / qtyF;
+  }
+  const i = series?.indexAt(atMs, staleMs);
+  return i === undefined ? NaN : series!.v[i]!;
+}
+
 /** The exact trade price of a priced leg, from the decimal texts. */
 export function exactPrice(leg: PricedLeg, prices: Map<string, PriceSeries>): Dec {
   switch (leg.basis) {
