@@ -5,6 +5,7 @@ import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
 import { requestIdClientInterceptor } from '../../lib/temporal-request-id';
 import type { CardService } from '../../activities/rendering/card-service';
+import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
 import { createWorker } from '../../workers/run-worker';
 
 export function testEnv() {
@@ -104,4 +105,27 @@ export function useDbAndTemporal(): { readonly db: Db; readonly client: Client }
     await open.db?.destroy();
   });
   return { get db() { return open.db!; }, get client() { return open.temporal!.client; } };
+}
+
+/**
+ * A database, a Temporal client, a replay JSON-RPC server and a worker reading it, on its own task queue, for one
+ * describe block: opened in order before its tests, closed in reverse after them.
+ */
+export function useWorkerOnReplayChain(name: string): { readonly db: Db; readonly client: Client; readonly rpc: SolanaRpcReplayServer; readonly queue: string } {
+  const queue = uniqueQueue(name);
+  const rpc = new SolanaRpcReplayServer();
+  const open: { db?: Db; temporal?: Awaited<ReturnType<typeof temporalClient>>; worker?: Awaited<ReturnType<typeof startTestWorker>> } = {};
+  beforeAll(async () => {
+    open.db = testDb();
+    open.temporal = await temporalClient();
+    await rpc.start();
+    open.worker = await startTestWorker(queue, open.db, { rpcUrl: rpc.url });
+  });
+  afterAll(async () => {
+    await open.worker?.stop();
+    await rpc.stop();
+    await open.temporal?.close();
+    await open.db?.destroy();
+  });
+  return { get db() { return open.db!; }, get client() { return open.temporal!.client; }, rpc, queue };
 }

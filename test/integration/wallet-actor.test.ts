@@ -1,40 +1,20 @@
-import type { Db } from '../../lib/db';
-import { eventually, startTestWorker, temporalClient, testDb, uniqueQueue } from '../helpers/env';
+import { eventually, useWorkerOnReplayChain } from '../helpers/env';
 import { expectedActionRows, storedActionRows } from '../helpers/expected-rows';
 import { enhancedSwaps } from '../helpers/enhanced';
-import { readJson } from '../helpers/fixtures';
-import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
 import { syntheticHistory } from '../../lib/replay/synthetic-history';
-import { unwrap } from '../helpers/fixtures';
-
+import { readJson, unwrap } from '../helpers/fixtures';
 
 describe('walletActor', () => {
-  let db: Db;
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
-  let worker: Awaited<ReturnType<typeof startTestWorker>>;
-  const rpc = new SolanaRpcReplayServer();
-  const queue = uniqueQueue('actor');
-
-  beforeAll(async () => {
-    db = testDb();
-    temporal = await temporalClient();
-    await rpc.start();
-    worker = await startTestWorker(queue, db, { rpcUrl: rpc.url });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await rpc.stop();
-    await temporal?.close();
-    await db?.destroy();
-  });
+  const env = useWorkerOnReplayChain('actor');
+  const { rpc, queue } = env;
 
   it('ingests hundreds of signals across continue-as-new without losing or repeating one', async () => {
     const wallet = 'DgsG1iyXhZJTKWtczsS2uC2XrkLQCbS5Aw5AkhhGyGka';
     const txs = enhancedSwaps(wallet, 400, 7);
     // Stored as the webhook stores them, then announced one signal per transaction (some twice).
-    await db('transactions').insert(txs.map((t) => ({ signature: t.signature, slot: t.slot, block_time: new Date(t.timestamp * 1000), fee_lamports: String(t.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(t), dispatched_at: new Date() })));
+    await env.db('transactions').insert(txs.map((t) => ({ signature: t.signature, slot: t.slot, block_time: new Date(t.timestamp * 1000), fee_lamports: String(t.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(t), dispatched_at: new Date() })));
     const id = `wallet/${wallet}-can`;
-    const handle = await temporal.client.workflow.signalWithStart('walletActor', {
+    const handle = await env.client.workflow.signalWithStart('walletActor', {
       workflowId: id, taskQueue: queue, args: [{ wallet, quietPeriodMs: 3000, batchSize: 7 }],
       signal: 'transactions', signalArgs: [{ signatures: [txs[0]!.signature] }],
     });
@@ -42,13 +22,13 @@ describe('walletActor', () => {
       await Promise.all(txs.slice(i, i + 10).map((t) => handle.signal('transactions', { signatures: [t.signature] })));
       if (i % 50 === 0) await handle.signal('transactions', { signatures: [txs[i]!.signature] }); // a duplicate
     }
-    await eventually(async () => ((await storedActionRows(db, wallet)).length >= 400 ? true : undefined), 60_000, 200);
-    expect(await storedActionRows(db, wallet)).toEqual(expectedActionRows(txs, wallet));
+    await eventually(async () => ((await storedActionRows(env.db, wallet)).length >= 400 ? true : undefined), 60_000, 200);
+    expect(await storedActionRows(env.db, wallet)).toEqual(expectedActionRows(txs, wallet));
     const runs: string[] = [];
-    for await (const wf of temporal.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(wf.runId);
+    for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(wf.runId);
     expect(runs.length).toBeGreaterThan(1); // it continued as new at least once
     // After the quiet period it ends by itself.
-    const final = await temporal.client.workflow.getHandle(id).result();
+    const final = await env.client.workflow.getHandle(id).result();
     expect(final).toMatchObject({ pending: 0 });
   }, 120_000);
 
@@ -56,11 +36,11 @@ describe('walletActor', () => {
     const wallet = '2ojv9BAiHUrvsm9gxDe7fJSzbNZSJcxZvf8dqmWGHG8S';
     const txs = syntheticHistory({ wallet, count: 12, templates: [unwrap(readJson('transactions/metamask/swap-usdc-to-jup.json'))] });
     rpc.add(txs);
-    const handle = await temporal.client.workflow.signalWithStart('walletActor', {
+    const handle = await env.client.workflow.signalWithStart('walletActor', {
       workflowId: `wallet/${wallet}`, taskQueue: queue, args: [{ wallet, quietPeriodMs: 2000 }],
       signal: 'transactions', signalArgs: [{ signatures: txs.map((t) => t.transaction.signatures[0]) }],
     });
     expect(await handle.result()).toMatchObject({ processed: 12, swaps: 12, pending: 0 });
-    expect(await storedActionRows(db, wallet)).toEqual(expectedActionRows(txs, wallet));
+    expect(await storedActionRows(env.db, wallet)).toEqual(expectedActionRows(txs, wallet));
   });
 });
