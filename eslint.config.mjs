@@ -31,11 +31,44 @@ export default tseslint.config(
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'script', globals: globals.browser },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'temporal/config.ts', 'temporal/types.ts', 'temporal/request-id-header.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })),
-        patterns: [{ group: ioLibraries, message: 'Workflow code must not do I/O: call an activity instead.' }],
+        patterns: [
+          { group: ioLibraries, message: 'Workflow code must not do I/O: call an activity instead.' },
+          { group: ['**/adapters/**', '**/gateway/**', '**/workers/**', '**/lib/**'], message: 'Workflows reach I/O only through activities.', allowTypeImports: true },
+        ],
+      }],
+    },
+  },
+  {
+    // The domain is pure: parsing, detection, money, reports and card layout, tested without Temporal or a database.
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: nodeBuiltins.filter((n) => !/^(node:)?crypto$/.test(n)).map((name) => ({ name, message: 'Domain code does no I/O and reads no host state: pass data in.' })),
+        patterns: [
+          { group: [...ioLibraries, '@temporalio/*', 'piscina', 'eventsource'], message: 'Domain code does no I/O: adapters do, activities wire the two.' },
+          { group: ['**/adapters/**', '**/activities/**', '**/workflows/**', '**/temporal/**', '**/gateway/**', '**/workers/**', '**/lib/**', '**/cli/**'], message: 'No import runs upward from the domain.' },
+        ],
+      }],
+    },
+  },
+  {
+    // Adapters talk to the outside world for the domain; they know nothing of Temporal's workflows or the gateway.
+    files: ['adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/activities/**', '**/workflows/**', '**/gateway/**', '**/workers/**', '**/cli/**', '@temporalio/workflow'], message: 'No import runs upward from an adapter.' }],
+      }],
+    },
+  },
+  {
+    files: ['activities/**/*.ts', 'lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/workflows/**', '**/gateway/**', '**/workers/**', '**/cli/**'], message: 'No import runs upward: start workflows through temporal/client.ts.', allowTypeImports: true }],
       }],
     },
   },

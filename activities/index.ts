@@ -1,17 +1,17 @@
-import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db';
+import type { OofWorkflows } from '../temporal/client';
 import { createAnalysisActivities } from './analysis/progress';
-import type { SolanaRpcClient } from './chain/solana-rpc';
-import type { DetectionConfig } from './detection/config';
-import type { CardService } from './rendering/card-service';
+import type { SolanaRpcClient } from '../adapters/chain/solana-rpc';
+import type { DetectionConfig } from '../domain/detection/config';
+import type { CardService } from '../adapters/rendering/card-service';
 import { createDetectionActivities } from './detection/detect-activities';
 import { createActorActivities } from './ingestion/actor-activities';
 import { createIngestionActivities } from './ingestion/backfill-activities';
 import { createReconcileActivities } from './ingestion/reconcile-activities';
-import type { HistoryProvider } from './pricing/history-providers';
-import type { JupiterClient } from './pricing/jupiter';
+import type { HistoryProvider } from '../adapters/pricing/history-providers';
+import type { JupiterClient } from '../adapters/pricing/jupiter';
 import { createPriceActivities } from './pricing/price-activities';
-import type { PriceFeed } from './pricing/price-feed';
+import type { PriceFeed } from '../adapters/pricing/price-feed';
 import { createWorkflowActivities } from './temporal/workflow-activities';
 import { createWatchStarter } from './watch/start-watches';
 import { createWatchActivities } from './watch/watch-activities';
@@ -19,7 +19,8 @@ import { createWatchActivities } from './watch/watch-activities';
 export interface ActivityDeps {
   db: Db;
   rpc?: SolanaRpcClient;
-  temporal?: Client;
+  /** The typed Temporal client, for activities that start or wait on other workflows. */
+  workflows?: OofWorkflows;
   jupiter?: JupiterClient;
   history?: HistoryProvider;
   feed?: PriceFeed;

@@ -7,6 +7,7 @@ import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { syntheticHistory } from '../lib/replay/synthetic-history';
 import { spawnWorkerProcess, startBenchEnv } from './env';
 import type { BenchResult } from './machine';
+import { analyzeWallets } from '../workflows';
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURES = process.env.OOF_SHARED_DIR ? path.join(process.env.OOF_SHARED_DIR, 'fixtures') : path.resolve(ROOT, '../shared/fixtures');
@@ -36,7 +37,7 @@ export async function backfillBench(opts: { count?: number } = {}): Promise<Benc
     const client = new Client({ connection });
     const analysisId = '01BENCHBACKF111000000000AA';
     const started = Date.now();
-    const summary: any = await client.workflow.execute('analyzeWallets', { taskQueue: 'oof', workflowId: `analysis/${analysisId}`, args: [{ analysisId, wallets: [WALLET] }] });
+    const summary: any = await client.workflow.execute(analyzeWallets, { taskQueue: 'oof', workflowId: `analysis/${analysisId}`, args: [{ analysisId, wallets: [WALLET] }] });
     const seconds = (Date.now() - started) / 1000;
     const db = createDb(env.databaseUrl, { poolMax: 1 });
     const links = Number((await db('wallet_transactions').where({ wallet: WALLET }).count({ n: '*' }).first())?.n);

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Moment } from '../activities/detection/moment';
-import { momentId } from '../activities/detection/moment';
-import { renderCard } from '../activities/rendering/render';
-import { upsertMoments } from '../activities/storage/moments-store';
+import type { Moment } from '../domain/detection/moment';
+import { momentId } from '../domain/detection/moment';
+import { renderCard } from '../adapters/rendering/render';
+import { upsertMoments } from '../adapters/stores/moments-store';
 import { createDb } from '../lib/db';
 import { spawnEntry, stopProcess, waitForHttp } from '../lib/processes';
 import { freePort } from '../lib/temporal-dev-server';

@@ -1,6 +1,6 @@
-import { detectMoments } from '../activities/detection/detect';
-import { PriceSeries } from '../activities/detection/price-series';
-import type { NormalizedTx } from '../activities/parsing/normalized';
+import { detectMoments } from '../domain/detection/detect';
+import { PriceSeries } from '../domain/detection/price-series';
+import type { NormalizedTx } from '../domain/parsing/normalized';
 import { prng } from '../lib/replay/synthetic-history';
 import type { BenchResult } from './machine';
 

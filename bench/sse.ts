@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EventSource } from 'eventsource';
-import { momentId } from '../activities/detection/moment';
-import { upsertMoments } from '../activities/storage/moments-store';
+import { momentId } from '../domain/detection/moment';
+import { upsertMoments } from '../adapters/stores/moments-store';
 import { createDb } from '../lib/db';
 import { spawnEntry, stopProcess, waitForHttp } from '../lib/processes';
 import { freePort } from '../lib/temporal-dev-server';

@@ -3,6 +3,7 @@ import { stopProcess } from '../lib/processes';
 import { MarketReplayServer } from '../lib/replay/market-server';
 import { spawnWorkerProcess, startBenchEnv } from './env';
 import { percentile, type BenchResult } from './machine';
+import { postTradeWatch } from '../workflows';
 
 /**
  * `count` postTradeWatch workflows at once, polling every `pollMs` for `windowMs`, on one worker process against a
@@ -23,7 +24,7 @@ export async function watchesBench(opts: { count?: number; pollMs?: number; wind
     const atMs = Date.now() + 10_000; // every watch starts polling at the same instant, the hardest case
     const handles = [];
     for (let i = 0; i < count; i += 50) {
-      handles.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, k) => client.workflow.start('postTradeWatch', {
+      handles.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, k) => client.workflow.start(postTradeWatch, {
         taskQueue: 'oof', workflowId: `watch/bench${i + k}/WatchMint${(i + k) % 20}`,
         args: [{ wallet: 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5', signature: `bench${i + k}`, mint: `WatchMint${(i + k) % 20}`, side: 'sell', atMs, tradePrice: '1', windowMs, pollMs, watchQueue: 'oof-watch', heartbeatTimeoutMs: 30_000 }],
       })))));

@@ -1,6 +1,6 @@
 import { EventSource } from 'eventsource';
-import { tokenLabel } from '../activities/rendering/tokens';
-import { humanDate, humanPrice, humanUsd } from '../activities/rendering/format';
+import { tokenLabel } from '../domain/cards/tokens';
+import { humanDate, humanPrice, humanUsd } from '../domain/cards/format';
 import { CliError } from './errors';
 
 export interface AnalyzeOptions { gateway: string; wallets: string[]; follow: boolean; json: boolean; token?: string; out?: NodeJS.WritableStream; err?: NodeJS.WritableStream }

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
-import { detectMoments } from '../activities/detection/detect';
-import { PriceSeries, toPoints } from '../activities/detection/price-series';
-import { ParseError } from '../activities/parsing/amounts';
-import type { NormalizedTx } from '../activities/parsing/normalized';
+import { detectMoments } from '../domain/detection/detect';
+import { PriceSeries, toPoints } from '../domain/detection/price-series';
+import { ParseError } from '../domain/parsing/amounts';
+import type { NormalizedTx } from '../domain/parsing/normalized';
 import { isSolanaAddress } from '../lib/solana-address';
 import { CliError } from './errors';
 

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
-import { ParseError, parseTransactions } from '../activities/parsing/parse';
+import { ParseError, parseTransactions } from '../domain/parsing/parse';
 import { isSolanaAddress } from '../lib/solana-address';
 import { jsonArrayItems } from './json-array-stream';
 import { CliError } from './errors';

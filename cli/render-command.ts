@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { renderCard } from '../activities/rendering/render';
-import { toPoints } from '../activities/detection/price-series';
+import { renderCard } from '../adapters/rendering/render';
+import { toPoints } from '../domain/detection/price-series';
 import { CliError } from './errors';
 
 const momentSchema = z.object({

@@ -20,11 +20,11 @@ import type { MomentFeed } from './streams/moment-feed';
 import { healthRouter } from './routes/health';
 import { cardsRouter } from './routes/cards';
 import { webRouter } from './routes/web';
-import { createCardService } from '../activities/rendering/card-service';
-import { createCardStore, type CardStore } from '../activities/storage/card-store';
-import type { Moment } from '../activities/detection/moment';
-import type { RenderOptions } from '../activities/rendering/render';
-import type { RenderPool } from '../activities/rendering/render-pool';
+import { createCardService } from '../adapters/rendering/card-service';
+import { createCardStore, type CardStore } from '../adapters/stores/card-store';
+import type { Moment } from '../domain/detection/moment';
+import type { RenderOptions } from '../adapters/rendering/render';
+import type { RenderPool } from '../adapters/rendering/render-pool';
 import { heliusWebhookRouter } from './webhooks/helius';
 
 export interface GatewayDeps {

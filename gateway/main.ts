@@ -6,7 +6,7 @@ import { resolveDatabaseUrl } from '../lib/database-url';
 import { createLogger } from '../lib/logger';
 import { requestIdClientInterceptor } from '../lib/temporal-request-id';
 import { onShutdown } from '../lib/shutdown';
-import { RenderPool } from '../activities/rendering/render-pool';
+import { RenderPool } from '../adapters/rendering/render-pool';
 import { MomentFeed } from './streams/moment-feed';
 import { createApp, type AppRole } from './app';
 import { listen } from './server';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE, DEFAULTS } from '../temporal/config';
 
 const optionalUrl = z.string().url().optional();
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -12,7 +13,7 @@ const schema = z.object({
   DATA_DIR: z.string().default('.data'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default('oof'),
+  TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE),
   RPC_PRIMARY: z.preprocess(emptyAsUndefined, optionalUrl),
   RPC_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
@@ -45,7 +46,7 @@ const schema = z.object({
   AUTH_ALLOW_ANONYMOUS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
   MAX_WALLETS_PER_ANALYSIS: z.coerce.number().int().min(1).max(1000).default(25),
   PRICE_REFRESH_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
-  WATCH_POLL_MS: z.coerce.number().int().min(100).default(3_600_000),
+  WATCH_POLL_MS: z.coerce.number().int().min(100).default(DEFAULTS.watchPollMs),
   WATCH_SLOTS: z.coerce.number().int().min(1).default(2000),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(10_000).default(10 * 60_000),
   REDIS_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),

@@ -1,5 +1,5 @@
 import type { WorkflowClientInterceptor } from '@temporalio/client';
-import { withRequestIdHeader, withRequestIdMemo } from '../workflows/request-id-header';
+import { withRequestIdHeader, withRequestIdMemo } from '../temporal/request-id-header';
 import { currentRequestId } from './request-context';
 
 /** Puts the request id of the work in progress (gateway request or activity) on every workflow it starts or signals. */

@@ -16,6 +16,7 @@ import { MarketReplayServer } from '../lib/replay/market-server';
 import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { freePort, startDevServer } from '../lib/temporal-dev-server';
 import { createWorker } from '../workers/run-worker';
+import { analyzeWallets, maintenance, postTradeWatch, reconcileWallets, refreshPrices, transactionsSignal, walletActor } from '../workflows';
 
 async function main(): Promise<void> {
   const out = path.resolve(__dirname, '../test/fixtures/histories');
@@ -43,13 +44,13 @@ async function main(): Promise<void> {
   const client = new Client({ connection });
   try {
     const wallet = DEMO_WALLETS.bagHolder;
-    await client.workflow.execute('analyzeWallets', { taskQueue: 'oof', workflowId: 'analysis/01HISTORY00000000000000000', args: [{ analysisId: '01HISTORY00000000000000000', wallets: [wallet], options: { pageSize: 1, pagesPerRun: 1 } }] });
-    const actor = await client.workflow.signalWithStart('walletActor', { taskQueue: 'oof', workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 1500 }], signal: 'transactions', signalArgs: [{ signatures: transactions.map((t) => t.transaction.signatures[0]) }] });
+    await client.workflow.execute(analyzeWallets, { taskQueue: 'oof', workflowId: 'analysis/01HISTORY00000000000000000', args: [{ analysisId: '01HISTORY00000000000000000', wallets: [wallet], options: { pageSize: 1, pagesPerRun: 1 } }] });
+    const actor = await client.workflow.signalWithStart(walletActor, { taskQueue: 'oof', workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 1500 }], signal: transactionsSignal, signalArgs: [{ signatures: transactions.map((t) => t.transaction.signatures[0]) }] });
     await actor.result();
-    await client.workflow.execute('postTradeWatch', { taskQueue: 'oof', workflowId: 'watch/history/mint', args: [{ wallet, signature: transactions[3].transaction.signatures[0], mint: 'JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN', side: 'buy', atMs: Date.now(), tradePrice: '0.5', windowMs: 2000, pollMs: 300, watchQueue: 'oof-watch', heartbeatTimeoutMs: 5000 }] });
-    await client.workflow.execute('refreshPrices', { taskQueue: 'oof', workflowId: 'refresh/history' });
-    await client.workflow.execute('reconcileWallets', { taskQueue: 'oof', workflowId: 'reconcile/history', args: [{}] });
-    await client.workflow.execute('maintenance', { taskQueue: 'oof', workflowId: 'maintenance/history', args: [{}] });
+    await client.workflow.execute(postTradeWatch, { taskQueue: 'oof', workflowId: 'watch/history/mint', args: [{ wallet, signature: transactions[3].transaction.signatures[0], mint: 'JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN', side: 'buy', atMs: Date.now(), tradePrice: '0.5', windowMs: 2000, pollMs: 300, watchQueue: 'oof-watch', heartbeatTimeoutMs: 5000 }] });
+    await client.workflow.execute(refreshPrices, { taskQueue: 'oof', workflowId: 'refresh/history' });
+    await client.workflow.execute(reconcileWallets, { taskQueue: 'oof', workflowId: 'reconcile/history', args: [{}] });
+    await client.workflow.execute(maintenance, { taskQueue: 'oof', workflowId: 'maintenance/history', args: [{}] });
     const ids: Array<[string, string]> = [];
     for await (const wf of client.workflow.list()) ids.push([wf.workflowId, wf.runId]);
     let n = 0;

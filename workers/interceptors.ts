@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { currentRequestId, withRequestId } from '../lib/request-context';
-import { requestIdFromHeaders } from '../workflows/request-id-header';
+import { requestIdFromHeaders } from '../temporal/request-id-header';
 
 /** Workflow-side interceptors, bundled with the workflows (a prebuilt bundle must be built with the same list). */
 export const workflowInterceptorModules = [require.resolve('../workflows/interceptors')];

@@ -3,8 +3,8 @@ import { createDb } from '../lib/db';
 import { resolveDatabaseUrl } from '../lib/database-url';
 import { createLogger } from '../lib/logger';
 import { onShutdown } from '../lib/shutdown';
-import { createCardService } from '../activities/rendering/card-service';
-import { createCardStore } from '../activities/storage/card-store';
+import { createCardService } from '../adapters/rendering/card-service';
+import { createCardStore } from '../adapters/stores/card-store';
 import { createWorker } from './run-worker';
 import { defaultSchedules, ensureSchedules } from './schedules';
 

@@ -1,14 +1,16 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { SolanaRpcClient } from '../activities/chain/solana-rpc';
-import { createHistoryProvider } from '../activities/pricing/history-providers';
-import { JupiterClient } from '../activities/pricing/jupiter';
-import { PriceFeed } from '../activities/pricing/price-feed';
-import type { CardService } from '../activities/rendering/card-service';
+import { SolanaRpcClient } from '../adapters/chain/solana-rpc';
+import { createHistoryProvider } from '../adapters/pricing/history-providers';
+import { JupiterClient } from '../adapters/pricing/jupiter';
+import { PriceFeed } from '../adapters/pricing/price-feed';
+import type { CardService } from '../adapters/rendering/card-service';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { requestIdClientInterceptor } from '../lib/temporal-request-id';
+import { OofWorkflows } from '../temporal/client';
+import { watchQueueOf } from '../temporal/config';
 import { isEarlyActivityStartLine, requestIdActivityInterceptors, workflowInterceptorModules } from './interceptors';
 
 export interface WorkerWiring {
@@ -75,7 +77,7 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
   const jupiter = w.jupiterBaseUrl ? new JupiterClient({ baseUrl: w.jupiterBaseUrl, apiKey: w.jupiterApiKey }) : undefined;
   const history = w.historyProvider ? createHistoryProvider(w.historyProvider.name, w.historyProvider) : undefined;
   const feed = jupiter ? new PriceFeed(jupiter, w.db) : undefined;
-  const activities = createActivities({ db: w.db, rpc, temporal, jupiter, history, feed, cards: w.cards });
+  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, feed, cards: w.cards });
   const common = {
     connection,
     namespace: w.namespace,
@@ -92,7 +94,7 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
     taskQueue: w.taskQueue,
     ...(w.workflowBundlePath ? { workflowBundle: { codePath: w.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
   });
-  const watch = await Worker.create({ ...common, taskQueue: `${w.taskQueue}-watch`, maxConcurrentActivityTaskExecutions: w.watchSlots ?? 2000 });
+  const watch = await Worker.create({ ...common, taskQueue: watchQueueOf(w.taskQueue), maxConcurrentActivityTaskExecutions: w.watchSlots ?? 2000 });
   const workers = [main, watch];
   return {
     workers,

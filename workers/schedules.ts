@@ -1,9 +1,15 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import type { Logger } from '../lib/logger';
+import { SCHEDULE_IDS } from '../temporal/config';
+import { maintenance } from '../workflows/maintenance';
+import { reconcileWallets } from '../workflows/reconcile-wallets';
+import { refreshPrices } from '../workflows/refresh-prices';
 
 export interface ScheduleDef {
   scheduleId: string;
-  workflowType: string;
+  /** The workflow function itself, so a renamed workflow breaks the build instead of the schedule. */
+  workflowType: Workflow;
   everyMs: number;
   args?: unknown[];
   note: string;
@@ -35,8 +41,8 @@ export async function ensureSchedules(client: Client, taskQueue: string, defs: S
 
 export function defaultSchedules(o: { reconcileEveryMs: number; priceRefreshEveryMs: number }): ScheduleDef[] {
   return [
-    { scheduleId: 'price-refresh', workflowType: 'refreshPrices', everyMs: o.priceRefreshEveryMs, note: 'Jupiter snapshots of watched and recently traded mints' },
-    { scheduleId: 'maintenance', workflowType: 'maintenance', everyMs: 86_400_000, args: [{}], note: 'prune the delivered outbox, thin old snapshots' },
-    { scheduleId: 'reconcile-wallets', workflowType: 'reconcileWallets', everyMs: o.reconcileEveryMs, args: [{}], note: 'gap fill of tracked wallets (webhooks Helius dropped)' },
+    { scheduleId: SCHEDULE_IDS.priceRefresh, workflowType: refreshPrices, everyMs: o.priceRefreshEveryMs, note: 'Jupiter snapshots of watched and recently traded mints' },
+    { scheduleId: SCHEDULE_IDS.maintenance, workflowType: maintenance, everyMs: 86_400_000, args: [{}], note: 'prune the delivered outbox, thin old snapshots' },
+    { scheduleId: SCHEDULE_IDS.reconcileWallets, workflowType: reconcileWallets, everyMs: o.reconcileEveryMs, args: [{}], note: 'gap fill of tracked wallets (webhooks Helius dropped)' },
   ];
 }

@@ -1,9 +1,8 @@
 import { executeChild, log, proxyActivities, upsertSearchAttributes, workflowInfo, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { backfillWallet } from './backfill-wallet';
-import { backfillWorkflowId } from './ids';
-import { MOMENT_KINDS, WALLET } from './search-attributes';
-import type { AnalyzeWalletOptions, WalletSummary } from './types';
+import { backfillWorkflowId, DEFAULTS, MOMENT_KINDS, WALLET, watchQueueOf } from '../temporal/config';
+import type { AnalyzeWalletOptions, WalletSummary } from '../temporal/types';
 
 const { recordWalletProgress, trackWallet, countWalletTransactions, markReconciled } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
@@ -60,12 +59,10 @@ export async function analyzeWallet(input: AnalyzeWalletInput): Promise<WalletSu
     upsertSearchAttributes([{ key: MOMENT_KINDS, value: Object.keys(found.byKind).sort() }]);
   }
   // Trades still inside their window keep being watched after the analysis ends.
-  const taskQueue = workflowInfo().taskQueue;
   const watches = await startWatches(found.openTrades, {
-    taskQueue,
-    watchQueue: `${taskQueue}-watch`,
-    windowMs: input.options?.watch?.windowMs ?? 7 * 86_400_000,
-    pollMs: input.options?.watch?.pollMs ?? 3_600_000,
+    watchQueue: watchQueueOf(workflowInfo().taskQueue),
+    windowMs: input.options?.watch?.windowMs ?? DEFAULTS.watchWindowMs,
+    pollMs: input.options?.watch?.pollMs ?? DEFAULTS.watchPollMs,
     heartbeatTimeoutMs: input.options?.watch?.heartbeatTimeoutMs,
   });
   await recordWalletProgress(analysisId, wallet, { stage: 'completed', transactions, moments });

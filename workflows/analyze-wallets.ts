@@ -1,9 +1,8 @@
 import { ApplicationFailure, defineQuery, executeChild, ParentClosePolicy, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { analyzeWallet } from './analyze-wallet';
-import { walletAnalysisWorkflowId } from './ids';
-import { ANALYSIS_ID, WALLET } from './search-attributes';
-import type { AnalysisProgress, AnalysisSummary, AnalyzeRequest, WalletProgress } from './types';
+import { walletAnalysisWorkflowId, ANALYSIS_ID, WALLET } from '../temporal/config';
+import type { AnalysisProgress, AnalysisSummary, AnalyzeRequest, WalletProgress } from '../temporal/types';
 
 export const progressQuery = defineQuery<AnalysisProgress>('progress');
 

@@ -1,5 +1,5 @@
 import { workflowInfo, type WorkflowInterceptors } from '@temporalio/workflow';
-import { requestIdFromHeaders, withRequestIdHeader, withRequestIdMemo } from './request-id-header';
+import { requestIdFromHeaders, withRequestIdHeader, withRequestIdMemo } from '../temporal/request-id-header';
 
 function memoRequestId(): string | undefined {
   const id = workflowInfo().memo?.requestId;

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { DEFAULTS } from '../temporal/config';
 
 const { runMaintenance } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes' });
 
@@ -12,5 +13,5 @@ export interface MaintenanceInput {
 
 /** Run by Schedule `maintenance` (daily): prune the delivered outbox, thin old snapshots, and record what it did. */
 export async function maintenance(input: MaintenanceInput = {}): Promise<{ outboxDeleted: number; snapshotsThinned: number }> {
-  return runMaintenance({ outboxHorizonMs: input.outboxHorizonMs ?? 7 * 86_400_000, thinAfterMs: input.thinAfterMs ?? 30 * 86_400_000 });
+  return runMaintenance({ outboxHorizonMs: input.outboxHorizonMs ?? DEFAULTS.outboxHorizonMs, thinAfterMs: input.thinAfterMs ?? DEFAULTS.thinSnapshotsAfterMs });
 }

@@ -1,8 +1,7 @@
 import { executeChild, log, proxyActivities, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { backfillWallet, type BackfillTotals } from './backfill-wallet';
-import { backfillWorkflowId } from './ids';
-import { WALLET } from './search-attributes';
+import { backfillWorkflowId, WALLET } from '../temporal/config';
 
 const { listReconcileTargets, markReconciled } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds' });
 

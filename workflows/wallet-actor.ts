@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { DEFAULTS, watchQueueOf } from '../temporal/config';
 
 export interface TransactionsSignal { signatures: string[] }
 export const transactionsSignal = defineSignal<[TransactionsSignal]>('transactions');
@@ -60,7 +61,7 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     state.pending = queue.length;
   });
   setHandler(actorStateQuery, () => state);
-  const quiet = input.quietPeriodMs ?? 3_600_000;
+  const quiet = input.quietPeriodMs ?? DEFAULTS.actorQuietPeriodMs;
   const batchSize = input.batchSize ?? 100;
 
   for (;;) {
@@ -83,15 +84,14 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     state.swaps += result.swaps.length;
     if (result.swaps.length) {
       // Live BadRoute: quote the same input now, while the market is the one the swap met; then judge and watch.
-      const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= (input.freshSwapMs ?? 600_000));
+      const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= (input.freshSwapMs ?? DEFAULTS.freshSwapMs));
       for (const s of fresh) {
         await takeRouteQuote({ signature: s.signature, inMint: s.sent.mint, inAmount: s.sent.amount, outMint: s.received.mint, inDecimals: s.sent.decimals, outDecimals: s.received.decimals });
       }
       const found = await detectWallet(input.wallet);
-      const taskQueue = workflowInfo().taskQueue;
       await startWatches(found.openTrades, {
-        taskQueue, watchQueue: `${taskQueue}-watch`,
-        windowMs: input.watch?.windowMs ?? 7 * 86_400_000, pollMs: input.watch?.pollMs ?? 3_600_000, heartbeatTimeoutMs: input.watch?.heartbeatTimeoutMs,
+        watchQueue: watchQueueOf(workflowInfo().taskQueue),
+        windowMs: input.watch?.windowMs ?? DEFAULTS.watchWindowMs, pollMs: input.watch?.pollMs ?? DEFAULTS.watchPollMs, heartbeatTimeoutMs: input.watch?.heartbeatTimeoutMs,
       });
     }
     state.pending = queue.length;

@@ -1,5 +1,5 @@
 import type { Db } from '../../lib/db';
-import type { AnalysisProgress, WalletProgress } from '../../workflows/types';
+import type { AnalysisProgress, WalletProgress } from '../../temporal/types';
 
 export interface AnalysisDeps { db: Db }
 

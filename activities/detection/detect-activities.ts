@@ -1,19 +1,19 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../../lib/db';
-import { WSOL_MINT } from '../parsing/constants';
-import type { NormalizedTx } from '../parsing/normalized';
-import type { HistoryProvider } from '../pricing/history-providers';
-import { ensureHistory, loadSeries, mergeRanges } from '../pricing/price-store';
-import type { CardService } from '../rendering/card-service';
-import { upsertMoments } from '../storage/moments-store';
-import { DEFAULT_DETECTION, mergeConfig, type DetectionConfig } from './config';
-import { detectMoments } from './detect';
-import type { RouteQuote } from './detectors';
-import type { Moment } from './moment';
-import type { PriceSeries } from './price-series';
-import { plain } from './money';
-import { exactPrice, isPriced, legsOf, priceLeg } from './trades';
-import { loadWalletHistory } from './wallet-history';
+import { WSOL_MINT } from '../../domain/parsing/constants';
+import type { NormalizedTx } from '../../domain/parsing/normalized';
+import type { HistoryProvider } from '../../adapters/pricing/history-providers';
+import { ensureHistory, loadSeries, mergeRanges } from '../../adapters/pricing/price-store';
+import type { CardService } from '../../adapters/rendering/card-service';
+import { upsertMoments } from '../../adapters/stores/moments-store';
+import { DEFAULT_DETECTION, mergeConfig, type DetectionConfig } from '../../domain/detection/config';
+import { detectMoments } from '../../domain/detection/detect';
+import type { RouteQuote } from '../../domain/detection/detectors';
+import type { Moment } from '../../domain/detection/moment';
+import type { PriceSeries } from '../../domain/detection/price-series';
+import { plain } from '../../domain/money';
+import { exactPrice, isPriced, legsOf, priceLeg } from '../../domain/detection/trades';
+import { loadWalletHistory } from '../../adapters/stores/wallet-history';
 
 export interface OpenTrade { wallet: string; signature: string; mint: string; side: 'buy' | 'sell'; atMs: number; tradePrice?: string }
 

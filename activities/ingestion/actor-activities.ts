@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../../lib/db';
-import type { SolanaRpcClient } from '../chain/solana-rpc';
-import { knownSignatures, storeTransactions, type IngestedTx } from '../storage/transactions-store';
-import { WSOL_MINT } from '../parsing/constants';
+import type { SolanaRpcClient } from '../../adapters/chain/solana-rpc';
+import { knownSignatures, storeTransactions, type IngestedTx } from '../../adapters/stores/transactions-store';
+import { WSOL_MINT } from '../../domain/parsing/constants';
 import { ingest } from './ingest';
 
 export interface NewSwap {

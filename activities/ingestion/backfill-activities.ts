@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../../lib/db';
-import { RpcError, type SolanaRpcClient } from '../chain/solana-rpc';
-import { knownSignatures, storeTransactions, type IngestedTx } from '../storage/transactions-store';
+import { RpcError, type SolanaRpcClient } from '../../adapters/chain/solana-rpc';
+import { knownSignatures, storeTransactions, type IngestedTx } from '../../adapters/stores/transactions-store';
 import { ingest } from './ingest';
 
 export interface IngestionDeps {

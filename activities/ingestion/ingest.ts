@@ -1,7 +1,7 @@
-import { ParseError } from '../parsing/amounts';
-import { toView } from '../parsing/input';
-import { walletActions } from '../parsing/wallet-actions';
-import type { IngestedTx } from '../storage/transactions-store';
+import { ParseError } from '../../domain/parsing/amounts';
+import { toView } from '../../domain/parsing/input';
+import { walletActions } from '../../domain/parsing/wallet-actions';
+import type { IngestedTx } from '../../adapters/stores/transactions-store';
 
 /**
  * Parses one raw transaction for the given wallets. A payload that is not a transaction at all throws; a wallet

@@ -1,8 +1,8 @@
 import type { Db } from '../../lib/db';
-import { mergeConfig, type DetectionConfig } from '../detection/config';
-import { D } from '../detection/money';
-import { formatUnits } from '../parsing/amounts';
-import type { JupiterClient } from './jupiter';
+import { mergeConfig, type DetectionConfig } from '../../domain/detection/config';
+import { D } from '../../domain/money';
+import { formatUnits } from '../../domain/parsing/amounts';
+import type { JupiterClient } from '../../adapters/pricing/jupiter';
 
 export interface PriceDeps { db: Db; jupiter?: JupiterClient; detection?: Partial<DetectionConfig> }
 

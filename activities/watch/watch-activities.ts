@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../../lib/db';
-import { mergeConfig, type DetectionConfig } from '../detection/config';
-import { D, type Dec } from '../detection/money';
+import { mergeConfig, type DetectionConfig } from '../../domain/detection/config';
+import { D, type Dec } from '../../domain/money';
 import type { OpenTrade } from '../detection/detect-activities';
-import type { PriceFeed } from '../pricing/price-feed';
+import type { PriceFeed } from '../../adapters/pricing/price-feed';
 
 export interface WatchTradeInput extends OpenTrade {
   /** USD per token the trade was made at (its trade price), as exact decimal text. */

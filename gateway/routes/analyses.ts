@@ -8,9 +8,8 @@ import { summarizeProgress } from '../../activities/analysis/progress';
 import type { Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import { isSolanaAddress } from '../../lib/solana-address';
-import { analysisWorkflowId } from '../../workflows/ids';
-import { ANALYSIS_ID } from '../../workflows/search-attributes';
-import type { AnalyzeRequest } from '../../workflows/types';
+import { OofWorkflows } from '../../temporal/client';
+import type { AnalyzeRequest } from '../../temporal/types';
 import { isOwnAnalysis } from '../auth/scope';
 import { Problem } from '../problem';
 import type { Limits } from '../rate-limits';
@@ -64,6 +63,7 @@ function replay(ctx: Context, seen: any, requestHash: string, wallets: string[])
 
 export function analysesRouter(d: AnalysesDeps): Router {
   const router = new Router();
+  const workflows = new OofWorkflows(d.temporal, d.taskQueue);
   const bodySchema = analyzeBodySchema(d.maxWallets);
 
   router.post('/v1/analyze', async (ctx) => {
@@ -93,13 +93,7 @@ export function analysesRouter(d: AnalysesDeps): Router {
       ...(d.watchPollMs ? { options: { watch: { pollMs: d.watchPollMs } } } : {}),
     };
     try {
-      await d.temporal.workflow.start('analyzeWallets', {
-        taskQueue: d.taskQueue,
-        workflowId: analysisWorkflowId(analysisId),
-        args: [req],
-        typedSearchAttributes: [{ key: ANALYSIS_ID, value: analysisId }],
-        memo: { requestId: ctx.state.requestId, requestedBy },
-      });
+      await workflows.startAnalysis(req, { requestId: ctx.state.requestId, requestedBy });
       d.onWorkflowStart?.('analyzeWallets');
     } catch (err) {
       d.log.error({ err, analysisId, requestId: ctx.state.requestId }, 'could not start the analysis workflow');

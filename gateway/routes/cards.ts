@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import { cardKey, cardVersion, type CardService } from '../../activities/rendering/card-service';
-import { CARD_CACHE_CONTROL, type CardStore } from '../../activities/storage/card-store';
-import { momentFromRow } from '../../activities/storage/moments-store';
+import { cardKey, cardVersion, type CardService } from '../../adapters/rendering/card-service';
+import { CARD_CACHE_CONTROL, type CardStore } from '../../adapters/stores/card-store';
+import { momentFromRow } from '../../adapters/stores/moments-store';
 import type { Db } from '../../lib/db';
 import { Problem } from '../problem';
 

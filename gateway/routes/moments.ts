@@ -1,9 +1,9 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { D, usd } from '../../activities/detection/money';
+import { D, usd } from '../../domain/money';
 import { summarizeProgress as summarize } from '../../activities/analysis/progress';
-import { momentFromRow } from '../../activities/storage/moments-store';
+import { momentFromRow } from '../../adapters/stores/moments-store';
 import type { Db } from '../../lib/db';
 import { isSolanaAddress } from '../../lib/solana-address';
 import { isOwnAnalysis, visibleWallets } from '../auth/scope';

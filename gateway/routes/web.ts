@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { KNOWN_TOKENS } from '../../activities/rendering/tokens';
+import { KNOWN_TOKENS } from '../../domain/cards/tokens';
 
 const WEB = path.resolve(__dirname, '../web');
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
-import { MOMENT_CHANNEL } from '../../activities/storage/moments-store';
+import { MOMENT_CHANNEL } from '../../adapters/stores/moments-store';
 
 export interface MomentEvent {
   id: number;

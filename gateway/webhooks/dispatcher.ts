@@ -1,10 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { toView } from '../../activities/parsing/input';
-import { accountsTouched } from '../../activities/parsing/parse';
+import { toView } from '../../domain/parsing/input';
+import { accountsTouched } from '../../domain/parsing/parse';
 import type { Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
-import { walletActorWorkflowId } from '../../workflows/ids';
-import { WALLET } from '../../workflows/search-attributes';
+import { OofWorkflows } from '../../temporal/client';
 
 export interface DispatcherDeps {
   db: Db;
@@ -31,7 +30,11 @@ export class WebhookDispatcher {
   private stopped = false;
   private failures = 0;
 
-  constructor(private readonly d: DispatcherDeps) {}
+  private readonly workflows: OofWorkflows;
+
+  constructor(private readonly d: DispatcherDeps) {
+    this.workflows = new OofWorkflows(d.temporal, d.taskQueue);
+  }
 
   start(): void {
     this.stopped = false;
@@ -110,14 +113,7 @@ export class WebhookDispatcher {
         for (const a of accounts) if (tracked.has(a)) perWallet.set(a, [...(perWallet.get(a) ?? []), sig]);
       }
       for (const [wallet, signatures] of perWallet) {
-        await this.d.temporal.withDeadline(Date.now() + (this.d.signalTimeoutMs ?? 5000), () => this.d.temporal.workflow.signalWithStart('walletActor', {
-          workflowId: walletActorWorkflowId(wallet),
-          taskQueue: this.d.taskQueue,
-          args: [{ wallet, ...(this.d.watchPollMs ? { watch: { pollMs: this.d.watchPollMs } } : {}) }],
-          signal: 'transactions',
-          signalArgs: [{ signatures }],
-          typedSearchAttributes: [{ key: WALLET, value: wallet }],
-        }));
+        await this.d.temporal.withDeadline(Date.now() + (this.d.signalTimeoutMs ?? 5000), () => this.workflows.signalWalletActor(wallet, signatures, this.d.watchPollMs ? { watch: { pollMs: this.d.watchPollMs } } : {}));
       }
       await trx('transactions').whereIn('signature', rows.map((r: any) => r.signature)).update({ dispatched_at: trx.fn.now() });
       return rows.length;

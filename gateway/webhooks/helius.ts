@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import { ParseError } from '../../activities/parsing/amounts';
-import { toView } from '../../activities/parsing/input';
-import { accountsTouched } from '../../activities/parsing/parse';
+import { ParseError } from '../../domain/parsing/amounts';
+import { toView } from '../../domain/parsing/input';
+import { accountsTouched } from '../../domain/parsing/parse';
 import type { Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import { Problem } from '../problem';

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import type { NormalizedTx } from '../../activities/parsing/normalized';
+import type { NormalizedTx } from '../../domain/parsing/normalized';
 
 const WSOL = 'So11111111111111111111111111111111111111112';
 

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../lib/config';
 import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
 import { requestIdClientInterceptor } from '../../lib/temporal-request-id';
-import type { CardService } from '../../activities/rendering/card-service';
+import type { CardService } from '../../adapters/rendering/card-service';
 import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
 import { createWorker } from '../../workers/run-worker';
 

@@ -1,4 +1,4 @@
-import { parseTransactions } from '../../activities/parsing/parse';
+import { parseTransactions } from '../../domain/parsing/parse';
 import type { Db } from '../../lib/db';
 
 /** The actions rows a wallet's transactions must produce, straight from the pure parser, sorted like the query below. */

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../gateway/app';
 import { listen, type RunningServer } from '../../gateway/server';
-import type { CardStore } from '../../activities/storage/card-store';
+import type { CardStore } from '../../adapters/stores/card-store';
 import type { MomentFeed } from '../../gateway/streams/moment-feed';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';

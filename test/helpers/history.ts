@@ -1,5 +1,5 @@
-import type { NormalizedTx, WalletAction } from '../../activities/parsing/normalized';
-import { PriceSeries } from '../../activities/detection/price-series';
+import type { NormalizedTx, WalletAction } from '../../domain/parsing/normalized';
+import { PriceSeries } from '../../domain/detection/price-series';
 
 export const W = 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5';
 export const SOL = 'So11111111111111111111111111111111111111112';

@@ -1,4 +1,4 @@
-import type { NormalizedTx } from '../../activities/parsing/normalized';
+import type { NormalizedTx } from '../../domain/parsing/normalized';
 import type { Db } from '../../lib/db';
 
 /** Puts a normalized history straight into the tables detection reads, as ingestion would have. */

@@ -2,6 +2,7 @@ import { mintServiceToken } from '../../gateway/auth/service-token';
 import type { Db } from '../../lib/db';
 import { eventually, startTestWorker, temporalClient, testConfig, testDb, uniqueQueue } from '../helpers/env';
 import { postJson, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { progressQuery } from '../../workflows';
 
 const WALLET = '8WL4ZcDKkTmtjcAHnwV7W7Z7mXpS9BpaYg1B8dyq5JnS';
 const OTHER = 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5';
@@ -45,7 +46,7 @@ describe('analysis through the gateway, Temporal and Postgres', () => {
     const handle = temporal.client.workflow.getHandle(`analysis/${body.analysisId}`);
     expect(await handle.result()).toMatchObject({ status: 'completed', wallets: [{ wallet: WALLET }, { wallet: OTHER }] });
     expect((await handle.describe()).status.name).toBe('COMPLETED');
-    const progress = await handle.query('progress');
+    const progress = await handle.query(progressQuery);
     expect(progress).toMatchObject({ totalWallets: 2, completedWallets: 2 });
 
     // Visibility is eventually consistent: the child is found by its Wallet search attribute.

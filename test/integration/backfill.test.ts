@@ -6,6 +6,7 @@ import { syntheticHistory } from '../../lib/replay/synthetic-history';
 import { eventually, startTestWorker, temporalClient, testDb, testEnv, uniqueQueue } from '../helpers/env';
 import { expectedActionRows, storedActionRows } from '../helpers/expected-rows';
 import { readJson, unwrap } from '../helpers/fixtures';
+import { analyzeWallets } from '../../workflows';
 
 const templates = [
   'transactions/metamask/swap-usdc-to-jup.json',
@@ -45,7 +46,7 @@ describe('backfillWallet through the real Temporal server and a local JSON-RPC s
     const worker = await startTestWorker(queue, db, { rpcUrl: rpc.url });
     try {
       const analysisId = `01BACKFILL${Date.now().toString().slice(-10)}AAAAAA`.slice(0, 26);
-      const summary = await temporal.client.workflow.execute('analyzeWallets', {
+      const summary = await temporal.client.workflow.execute(analyzeWallets, {
         taskQueue: queue,
         workflowId: `analysis/${analysisId}`,
         args: [{ analysisId, wallets: [W1], options }],
@@ -64,7 +65,7 @@ describe('backfillWallet through the real Temporal server and a local JSON-RPC s
 
       // A second analysis of the same wallet re-reads the signatures and stores nothing new.
       const again = `${analysisId.slice(0, 25)}B`;
-      await temporal.client.workflow.execute('analyzeWallets', { taskQueue: queue, workflowId: `analysis/${again}`, args: [{ analysisId: again, wallets: [W1], options }] });
+      await temporal.client.workflow.execute(analyzeWallets, { taskQueue: queue, workflowId: `analysis/${again}`, args: [{ analysisId: again, wallets: [W1], options }] });
       expect(await backfill.result()).toMatchObject({ stored: 0, alreadyKnown: 1200 });
       expect(await storedActionRows(db, W1)).toEqual(expectedActionRows(h1, W1));
     } finally {
@@ -86,7 +87,7 @@ describe('backfillWallet through the real Temporal server and a local JSON-RPC s
     rpc.faults = { latencyMs: 4 }; // slow enough to be caught half-way
     let worker: ChildProcess = spawnEntry('workers/main.ts', env, { silent: true });
     const analysisId = `01KILL${Date.now().toString().slice(-10)}AAAAAAAAAAAA`.slice(0, 26);
-    const handle = await temporal.client.workflow.start('analyzeWallets', {
+    const handle = await temporal.client.workflow.start(analyzeWallets, {
       taskQueue: queue,
       workflowId: `analysis/${analysisId}`,
       args: [{ analysisId, wallets: [W2], options }],

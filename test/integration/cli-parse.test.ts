@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseTransactions } from '../../activities/parsing/parse';
+import { parseTransactions } from '../../domain/parsing/parse';
 import { FIXTURES, readJson, transactionFixtures } from '../helpers/fixtures';
 
 const BIN = path.resolve(__dirname, '../../bin/oof.js');

@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCardService } from '../../activities/rendering/card-service';
-import { DiskCardStore } from '../../activities/storage/card-store';
+import { createCardService } from '../../adapters/rendering/card-service';
+import { DiskCardStore } from '../../adapters/stores/card-store';
 import type { Db } from '../../lib/db';
 import { klinePointsFromFile } from '../../lib/replay/price-csv';
 import { MarketReplayServer } from '../../lib/replay/market-server';
@@ -10,6 +10,7 @@ import { startTestWorker, temporalClient, testDb, uniqueQueue } from '../helpers
 import { FIXTURES } from '../helpers/fixtures';
 import { storeHistory } from '../helpers/store-history';
 import { swap, tx, USDC } from '../helpers/history';
+import { analyzeWallets } from '../../workflows';
 
 const WIF = 'EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm';
 const cardStore = new DiskCardStore(mkdtempSync(path.join(os.tmpdir(), 'oof-detect-cards-')));
@@ -41,7 +42,7 @@ describe('historical detection inside analyzeWallet, with prices from a Birdeye-
   });
 
   const analyse = async (id: string) =>
-    temporal.client.workflow.execute('analyzeWallets', { taskQueue: queue, workflowId: `analysis/${id}`, args: [{ analysisId: id, wallets: [WALLET], options: { now: '2024-05-01T00:00:00Z' } }] });
+    temporal.client.workflow.execute(analyzeWallets, { taskQueue: queue, workflowId: `analysis/${id}`, args: [{ analysisId: id, wallets: [WALLET], options: { now: '2024-05-01T00:00:00Z' } }] });
 
   it('fetches each price window once, stores the moments, and re-runs without duplicating anything', async () => {
     const summary = await analyse('01DETECT0000000000000000AA');

@@ -2,6 +2,7 @@ import type { Db } from '../../lib/db';
 import { MarketReplayServer } from '../../lib/replay/market-server';
 import { eventually, startTestWorker, temporalClient, testDb, uniqueQueue } from '../helpers/env';
 import { enhancedSwaps } from '../helpers/enhanced';
+import { maintenance, transactionsSignal, walletActor } from '../../workflows';
 
 const WALLET = 'HqR7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9X';
 const SOL = 'So11111111111111111111111111111111111111112';
@@ -34,9 +35,9 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
   it('stores the quote, publishes a BadRoute with the quote as reference, and starts the watches', async () => {
     const [swap] = enhancedSwaps(WALLET, 1, 99).map((t) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 5 }));
     await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
-    const actor = await temporal.client.workflow.signalWithStart('walletActor', {
+    const actor = await temporal.client.workflow.signalWithStart(walletActor, {
       taskQueue: queue, workflowId: `wallet/${WALLET}`, args: [{ wallet: WALLET, quietPeriodMs: 3000, watch: { windowMs: 1500, pollMs: 300, heartbeatTimeoutMs: 5000 } }],
-      signal: 'transactions', signalArgs: [{ signatures: [swap.signature] }],
+      signal: transactionsSignal, signalArgs: [{ signatures: [swap.signature] }],
     });
     await actor.result();
     const quote = await db('route_quotes').where({ signature: swap.signature }).first();
@@ -67,7 +68,7 @@ describe('maintenance', () => {
       const old = Math.floor((Date.now() - 40 * 86_400_000) / hour) * hour; // on an hour boundary
       // Three snapshots in one hour and one in the next: thinning keeps the last of each hour.
       await db('price_points').insert([0, 10, 20, 70].map((min) => ({ mint, ts: new Date(old + min * 60_000), usd: '1', source: 'jupiter' })));
-      const result = await temporal.client.workflow.execute('maintenance', { taskQueue: queue, workflowId: `maintenance/${queue}`, args: [{ outboxHorizonMs: 7 * 86_400_000, thinAfterMs: 30 * 86_400_000 }] });
+      const result = await temporal.client.workflow.execute(maintenance, { taskQueue: queue, workflowId: `maintenance/${queue}`, args: [{ outboxHorizonMs: 7 * 86_400_000, thinAfterMs: 30 * 86_400_000 }] });
       expect(result.snapshotsThinned).toBeGreaterThanOrEqual(2);
       expect(Number((await db('price_points').where({ mint }).count({ n: '*' }).first())?.n)).toBe(2); // one per hour left
       const runs = await db('maintenance_runs').orderBy('id', 'desc').first();

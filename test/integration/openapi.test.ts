@@ -6,8 +6,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { createApp, routesOf } from '../../gateway/app';
 import { renderApiReference } from '../../gateway/api-reference';
-import { momentId } from '../../activities/detection/moment';
-import { upsertMoments } from '../../activities/storage/moments-store';
+import { momentId } from '../../domain/detection/moment';
+import { upsertMoments } from '../../adapters/stores/moments-store';
 import { testConfig, testLog, useDbAndTemporal } from '../helpers/env';
 import { postJson, startTestGateway, type TestGateway } from '../helpers/gateway';
 

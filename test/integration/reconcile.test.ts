@@ -3,6 +3,7 @@ import { defaultSchedules, ensureSchedules } from '../../workers/schedules';
 import { testLog, useWorkerOnReplayChain } from '../helpers/env';
 import { expectedActionRows, storedActionRows } from '../helpers/expected-rows';
 import { readJson, unwrap } from '../helpers/fixtures';
+import { analyzeWallets, reconcileWallets } from '../../workflows';
 
 const WALLET = 'GjJyeC1r2RgkuoCWMyPYkCWSGSGLcz266EaAkLA27AhL';
 
@@ -16,14 +17,14 @@ describe('reconciliation: a scheduled gap fill of tracked wallets', () => {
     const missed = history.slice(0, 30); // newer ones whose webhooks were lost
     rpc.add(older);
     const analysisId = '01RECONC1LE0000000000000AA';
-    await env.client.workflow.execute('analyzeWallets', { taskQueue: queue, workflowId: `analysis/${analysisId}`, args: [{ analysisId, wallets: [WALLET] }] });
+    await env.client.workflow.execute(analyzeWallets, { taskQueue: queue, workflowId: `analysis/${analysisId}`, args: [{ analysisId, wallets: [WALLET] }] });
     expect((await storedActionRows(env.db, WALLET)).length).toBe(expectedActionRows(older, WALLET).length);
     const cursor = (await env.db('tracked_wallets').where({ wallet: WALLET }).first()).reconciled_until;
     expect(cursor).toBe(older[0].transaction.signatures[0]);
 
     rpc.add(missed);
     const listed = rpc.calls.getSignaturesForAddress ?? 0;
-    const summary = await env.client.workflow.execute('reconcileWallets', { taskQueue: queue, workflowId: `reconcile-test-${Date.now()}`, args: [{ maxWallets: 1000 }] });
+    const summary = await env.client.workflow.execute(reconcileWallets, { taskQueue: queue, workflowId: `reconcile-test-${Date.now()}`, args: [{ maxWallets: 1000 }] });
     expect(summary.filled).toBeGreaterThanOrEqual(30);
     expect(await storedActionRows(env.db, WALLET)).toEqual(expectedActionRows(history, WALLET));
     expect((rpc.calls.getSignaturesForAddress ?? 0) - listed).toBeGreaterThanOrEqual(1);
@@ -31,7 +32,7 @@ describe('reconciliation: a scheduled gap fill of tracked wallets', () => {
 
     // Nothing new: the next gap fill lists one short page and stores nothing for this wallet.
     const backfill = env.client.workflow.getHandle(`backfill/${WALLET}`);
-    await env.client.workflow.execute('reconcileWallets', { taskQueue: queue, workflowId: `reconcile-test-${Date.now()}-2`, args: [{ maxWallets: 1000 }] });
+    await env.client.workflow.execute(reconcileWallets, { taskQueue: queue, workflowId: `reconcile-test-${Date.now()}-2`, args: [{ maxWallets: 1000 }] });
     expect(await backfill.result()).toMatchObject({ stored: 0, signatures: 0 });
   });
 

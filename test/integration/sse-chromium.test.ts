@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { Browser } from 'playwright-core';
-import { momentId, type Moment } from '../../activities/detection/moment';
-import { upsertMoments } from '../../activities/storage/moments-store';
+import { momentId, type Moment } from '../../domain/detection/moment';
+import { upsertMoments } from '../../adapters/stores/moments-store';
 import { MomentFeed } from '../../gateway/streams/moment-feed';
 import type { Db } from '../../lib/db';
 import { eventually, temporalClient, testConfig, testDb, testEnv, testLog } from '../helpers/env';

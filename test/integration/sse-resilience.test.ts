@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { EventSource } from 'eventsource';
-import { momentId, type Moment } from '../../activities/detection/moment';
-import { upsertMoments } from '../../activities/storage/moments-store';
+import { momentId, type Moment } from '../../domain/detection/moment';
+import { upsertMoments } from '../../adapters/stores/moments-store';
 import { createApp } from '../../gateway/app';
 import { listen, type RunningServer } from '../../gateway/server';
 import { MomentFeed } from '../../gateway/streams/moment-feed';

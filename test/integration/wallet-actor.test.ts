@@ -3,6 +3,7 @@ import { expectedActionRows, storedActionRows } from '../helpers/expected-rows';
 import { enhancedSwaps } from '../helpers/enhanced';
 import { syntheticHistory } from '../../lib/replay/synthetic-history';
 import { readJson, unwrap } from '../helpers/fixtures';
+import { transactionsSignal, walletActor } from '../../workflows';
 
 describe('walletActor', () => {
   const env = useWorkerOnReplayChain('actor');
@@ -14,13 +15,13 @@ describe('walletActor', () => {
     // Stored as the webhook stores them, then announced one signal per transaction (some twice).
     await env.db('transactions').insert(txs.map((t) => ({ signature: t.signature, slot: t.slot, block_time: new Date(t.timestamp * 1000), fee_lamports: String(t.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(t), dispatched_at: new Date() })));
     const id = `wallet/${wallet}-can`;
-    const handle = await env.client.workflow.signalWithStart('walletActor', {
+    const handle = await env.client.workflow.signalWithStart(walletActor, {
       workflowId: id, taskQueue: queue, args: [{ wallet, quietPeriodMs: 3000, batchSize: 7 }],
-      signal: 'transactions', signalArgs: [{ signatures: [txs[0]!.signature] }],
+      signal: transactionsSignal, signalArgs: [{ signatures: [txs[0]!.signature] }],
     });
     for (let i = 0; i < txs.length; i += 10) {
-      await Promise.all(txs.slice(i, i + 10).map((t) => handle.signal('transactions', { signatures: [t.signature] })));
-      if (i % 50 === 0) await handle.signal('transactions', { signatures: [txs[i]!.signature] }); // a duplicate
+      await Promise.all(txs.slice(i, i + 10).map((t) => handle.signal(transactionsSignal, { signatures: [t.signature] })));
+      if (i % 50 === 0) await handle.signal(transactionsSignal, { signatures: [txs[i]!.signature] }); // a duplicate
     }
     await eventually(async () => ((await storedActionRows(env.db, wallet)).length >= 400 ? true : undefined), 60_000, 200);
     expect(await storedActionRows(env.db, wallet)).toEqual(expectedActionRows(txs, wallet));
@@ -36,9 +37,9 @@ describe('walletActor', () => {
     const wallet = '2ojv9BAiHUrvsm9gxDe7fJSzbNZSJcxZvf8dqmWGHG8S';
     const txs = syntheticHistory({ wallet, count: 12, templates: [unwrap(readJson('transactions/metamask/swap-usdc-to-jup.json'))] });
     rpc.add(txs);
-    const handle = await env.client.workflow.signalWithStart('walletActor', {
+    const handle = await env.client.workflow.signalWithStart(walletActor, {
       workflowId: `wallet/${wallet}`, taskQueue: queue, args: [{ wallet, quietPeriodMs: 2000 }],
-      signal: 'transactions', signalArgs: [{ signatures: txs.map((t) => t.transaction.signatures[0]) }],
+      signal: transactionsSignal, signalArgs: [{ signatures: txs.map((t) => t.transaction.signatures[0]) }],
     });
     expect(await handle.result()).toMatchObject({ processed: 12, swaps: 12, pending: 0 });
     expect(await storedActionRows(env.db, wallet)).toEqual(expectedActionRows(txs, wallet));

@@ -4,14 +4,15 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { JupiterClient } from '../../activities/pricing/jupiter';
-import { PriceFeed } from '../../activities/pricing/price-feed';
+import { JupiterClient } from '../../adapters/pricing/jupiter';
+import { PriceFeed } from '../../adapters/pricing/price-feed';
 import type { Db } from '../../lib/db';
 import { MarketReplayServer } from '../../lib/replay/market-server';
 import { freePort, startDevServer, type DevServer } from '../../lib/temporal-dev-server';
 import { eventually, testDb, testEnv } from '../helpers/env';
 import { swap, tx, USDC } from '../helpers/history';
 import { storeHistory } from '../helpers/store-history';
+import { postTradeWatch } from '../../workflows';
 
 const MINT = 'RestartMint1111111111111111111111111111111A';
 const WALLET = '5Gh2Jk7Lm9Np3Qr6St8Uv1Wx4Yz7Ab2Cd5Ef8Gh1Jk3M';
@@ -45,7 +46,7 @@ describe('a watch survives a restart of the Temporal server', () => {
     try {
       const sell = { ...tx(Date.now(), [swap(MINT, '100', USDC, '100')]), wallet: WALLET };
       await storeHistory(db, [sell]);
-      const handle = await client.workflow.start('postTradeWatch', {
+      const handle = await client.workflow.start(postTradeWatch, {
         taskQueue: 'restart', workflowId: `watch/${sell.signature}/${MINT}`,
         args: [{ wallet: WALLET, signature: sell.signature, mint: MINT, side: 'sell', atMs: Date.parse(sell.blockTime!), tradePrice: '1', windowMs: 15_000, pollMs: 250, watchQueue: 'restart-watch', heartbeatTimeoutMs: 10_000 }],
       });

@@ -5,6 +5,7 @@ import { MarketReplayServer } from '../../lib/replay/market-server';
 import { eventually, startTestWorker, temporalClient, testDb, testEnv, uniqueQueue } from '../helpers/env';
 import { storeHistory } from '../helpers/store-history';
 import { swap, tx, USDC } from '../helpers/history';
+import { postTradeWatch } from '../../workflows';
 
 const TOKEN = 'WatchTokenMint11111111111111111111111111111';
 
@@ -39,7 +40,7 @@ describe('postTradeWatch on the real Temporal server, against a local Jupiter wh
       market.setToken(mint, { decimals: 6, live: '1' });
       const sell = { ...tx(Date.now() - 500, [swap(mint, '100', USDC, '100')]), wallet };
       await storeHistory(db, [sell]);
-      const handle = await temporal.client.workflow.start('postTradeWatch', {
+      const handle = await temporal.client.workflow.start(postTradeWatch, {
         taskQueue: queue, workflowId: `watch/${sell.signature}/${mint}`,
         args: [{ wallet, signature: sell.signature, mint, side: 'sell', atMs: Date.parse(sell.blockTime!), tradePrice: '1', windowMs: 6000, pollMs: 200, watchQueue: `${queue}-watch`, heartbeatTimeoutMs: 3000 }],
       });
@@ -79,7 +80,7 @@ describe('postTradeWatch on the real Temporal server, against a local Jupiter wh
     const env = { DATABASE_URL: testEnv().databaseUrl, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: queue, JUPITER_BASE_URL: market.url, LOG_LEVEL: 'warn', ENVIRONMENT: 'test' };
     let worker: ChildProcess = spawnEntry('workers/main.ts', env, { silent: true });
     try {
-      const handle = await temporal.client.workflow.start('postTradeWatch', {
+      const handle = await temporal.client.workflow.start(postTradeWatch, {
         taskQueue: queue, workflowId: `watch/${sell.signature}/${mint}`,
         args: [{ wallet, signature: sell.signature, mint, side: 'sell', atMs: Date.parse(sell.blockTime!), tradePrice: '1', windowMs: 20_000, pollMs: 200, watchQueue: `${queue}-watch`, heartbeatTimeoutMs: 2000 }],
       });

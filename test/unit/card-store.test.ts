@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DiskCardStore } from '../../activities/storage/card-store';
+import { DiskCardStore } from '../../adapters/stores/card-store';
 
 describe('DiskCardStore', () => {
   it('never lets concurrent writes of one card leave a mixed or truncated file', async () => {

@@ -1,10 +1,10 @@
-import { cardTree, headlineSize } from '../../activities/rendering/card';
-import { humanAmount, humanDate, humanPct, humanUsd, shortAddress } from '../../activities/rendering/format';
-import { addPngText, readPngText } from '../../activities/rendering/png-text';
-import { renderCard } from '../../activities/rendering/render';
-import { RenderPool } from '../../activities/rendering/render-pool';
-import { tokenLabel } from '../../activities/rendering/tokens';
-import type { Moment } from '../../activities/detection/moment';
+import { cardTree, headlineSize } from '../../domain/cards/card';
+import { humanAmount, humanDate, humanPct, humanUsd, shortAddress } from '../../domain/cards/format';
+import { addPngText, readPngText } from '../../adapters/rendering/png-text';
+import { renderCard } from '../../adapters/rendering/render';
+import { RenderPool } from '../../adapters/rendering/render-pool';
+import { tokenLabel } from '../../domain/cards/tokens';
+import type { Moment } from '../../domain/detection/moment';
 
 const base: Moment = {
   id: '01HV6Z8Q2M0000000000000000', kind: 'S2E', wallet: 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5',

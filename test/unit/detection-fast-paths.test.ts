@@ -1,14 +1,14 @@
 import fc from 'fast-check';
-import { mergeConfig } from '../../activities/detection/config';
-import { detectMoments } from '../../activities/detection/detect';
-import { detectBadRoute, detectBHD, detectS2E, type DetectContext } from '../../activities/detection/detectors';
-import { assetTouches } from '../../activities/detection/idle-yield';
-import { fifoLots, lotKey, lotTimelinesFor } from '../../activities/detection/lots';
-import type { Moment } from '../../activities/detection/moment';
-import { D } from '../../activities/detection/money';
-import { isPriced, legsOf, priceLeg } from '../../activities/detection/trades';
-import { toUnits, unitScales, unitsToString } from '../../activities/detection/units';
-import type { NormalizedTx, WalletAction } from '../../activities/parsing/normalized';
+import { mergeConfig } from '../../domain/detection/config';
+import { detectMoments } from '../../domain/detection/detect';
+import { detectBadRoute, detectBHD, detectS2E, type DetectContext } from '../../domain/detection/detectors';
+import { assetTouches } from '../../domain/detection/idle-yield';
+import { fifoLots, lotKey, lotTimelinesFor } from '../../domain/detection/lots';
+import type { Moment } from '../../domain/detection/moment';
+import { D } from '../../domain/money';
+import { isPriced, legsOf, priceLeg } from '../../domain/detection/trades';
+import { toUnits, unitScales, unitsToString } from '../../domain/detection/units';
+import type { NormalizedTx, WalletAction } from '../../domain/parsing/normalized';
 import { H, prices, recv, send, SOL, swap, T0, TOK, TOK2, tx, USDC, W } from '../helpers/history';
 
 // Histories that exercise both number paths: everyday amounts (exact integers in doubles) and, now and then, an

@@ -1,5 +1,5 @@
-import { detectMoments } from '../../activities/detection/detect';
-import { momentId } from '../../activities/detection/moment';
+import { detectMoments } from '../../domain/detection/detect';
+import { momentId } from '../../domain/detection/moment';
 import { DAY, H, prices, recv, send, SOL, swap, T0, TOK, TOK2, tx, USDC, USDT, W } from '../helpers/history';
 
 const now = T0 + 30 * DAY;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
-import { detectMoments } from '../../activities/detection/detect';
-import { PriceSeries } from '../../activities/detection/price-series';
+import { detectMoments } from '../../domain/detection/detect';
+import { PriceSeries } from '../../domain/detection/price-series';
 import { klinePointsFromFile } from '../../lib/replay/price-csv';
 import { FIXTURES } from '../helpers/fixtures';
 import { DAY, H, prices, SOL, swap, T0, TOK, tx, USDC, W } from '../helpers/history';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeliusHistoryClient } from '../../activities/chain/helius-history';
+import { HeliusHistoryClient } from '../../adapters/chain/helius-history';
 import { fakeSignature, prng } from '../../lib/replay/synthetic-history';
 import { readJson } from '../helpers/fixtures';
 

@@ -1,5 +1,5 @@
-import { CoinGeckoProvider, BirdeyeProvider } from '../../activities/pricing/history-providers';
-import { JupiterClient, numberText } from '../../activities/pricing/jupiter';
+import { CoinGeckoProvider, BirdeyeProvider } from '../../adapters/pricing/history-providers';
+import { JupiterClient, numberText } from '../../adapters/pricing/jupiter';
 import { MarketReplayServer } from '../../lib/replay/market-server';
 import { readJson } from '../helpers/fixtures';
 

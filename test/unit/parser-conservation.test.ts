@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { toViews } from '../../activities/parsing/input';
-import { ParseError, parseTransactions, walletsTouched } from '../../activities/parsing/parse';
-import type { NormalizedTx } from '../../activities/parsing/normalized';
+import { toViews } from '../../domain/parsing/input';
+import { ParseError, parseTransactions, walletsTouched } from '../../domain/parsing/parse';
+import type { NormalizedTx } from '../../domain/parsing/normalized';
 import { actionChanges, asPlain, rawWalletChanges } from '../helpers/conservation';
 import { readJson, transactionFixtures, unwrap } from '../helpers/fixtures';
 

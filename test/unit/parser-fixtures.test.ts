@@ -1,5 +1,5 @@
-import { parseTransactions } from '../../activities/parsing/parse';
-import type { WalletAction } from '../../activities/parsing/normalized';
+import { parseTransactions } from '../../domain/parsing/parse';
+import type { WalletAction } from '../../domain/parsing/normalized';
 import { readJson } from '../helpers/fixtures';
 
 const SOL = 'So11111111111111111111111111111111111111112';

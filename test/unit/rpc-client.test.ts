@@ -1,5 +1,5 @@
-import { RpcError, RpcTransportError, SolanaRpcClient } from '../../activities/chain/solana-rpc';
-import { backoffMs, parseRetryAfter, Semaphore } from '../../activities/chain/retry';
+import { RpcError, RpcTransportError, SolanaRpcClient } from '../../adapters/chain/solana-rpc';
+import { backoffMs, parseRetryAfter, Semaphore } from '../../adapters/http/retry';
 import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
 import { syntheticHistory } from '../../lib/replay/synthetic-history';
 import { readJson, unwrap } from '../helpers/fixtures';

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import satori from 'satori';
-import type { Moment } from '../detection/moment';
-import { CARD_HEIGHT, CARD_WIDTH, cardTree, chartElements, type CardChart, THEMES } from './card';
-import { humanUsd, shortAddress } from './format';
+import type { Moment } from '../../domain/detection/moment';
+import { CARD_HEIGHT, CARD_WIDTH, cardTree, chartElements, type CardChart, THEMES } from '../../domain/cards/card';
+import { humanUsd, shortAddress } from '../../domain/cards/format';
 import { addPngText } from './png-text';
-import { tokenLabel } from './tokens';
+import { tokenLabel } from '../../domain/cards/tokens';
 
 // Fonts ship in an npm package: nothing is fetched at render time.
 const FONT_DIR = path.join(path.dirname(require.resolve('@fontsource/inter/package.json')), 'files');

@@ -1,7 +1,7 @@
 import type { NormalizedTx } from '../parsing/normalized';
 import { WSOL_MINT } from '../parsing/constants';
 import type { DetectionConfig } from './config';
-import { D, type Dec } from './money';
+import { D, type Dec } from '../money';
 import type { PriceSeries } from './price-series';
 
 /**

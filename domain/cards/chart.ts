@@ -1,4 +1,4 @@
-import { D, type Dec } from '../detection/money';
+import { D, type Dec } from '../money';
 
 /** Prices arrive as the decimal text they are stored as; only pixel positions ever become JS numbers. */
 export interface ChartInput {

@@ -1,5 +1,5 @@
 import type { Db } from '../../lib/db';
-import { PriceSeries } from '../detection/price-series';
+import { PriceSeries } from '../../domain/detection/price-series';
 import type { HistoryProvider } from './history-providers';
 
 /** Merges [from, to] ranges that overlap or touch. */

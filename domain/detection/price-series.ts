@@ -1,4 +1,4 @@
-import { D, type Dec } from './money';
+import { D, type Dec } from '../money';
 
 /**
  * One mint's price points, sorted by time. Searching (peaks, troughs, price-at-t) runs on float copies for speed;

@@ -1,5 +1,5 @@
 import type { DetectionConfig } from './config';
-import { D, type Dec, plain, severity, usd, ZERO } from './money';
+import { D, type Dec, plain, severity, usd, ZERO } from '../money';
 import { iso, momentId, type Moment, type MomentKind } from './moment';
 import { units18ToFloat, type LotTimeline } from './lots';
 import type { PriceSeries } from './price-series';

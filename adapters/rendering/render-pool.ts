@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import Piscina from 'piscina';
-import type { Moment } from '../detection/moment';
+import type { Moment } from '../../domain/detection/moment';
 import type { RenderOptions } from './render';
 
 /**

@@ -1,4 +1,4 @@
-import { backoffMs, parseRetryAfter, Semaphore, sleep } from './retry';
+import { backoffMs, parseRetryAfter, Semaphore, sleep } from '../http/retry';
 
 export interface SignatureInfo {
   signature: string;

@@ -1,4 +1,4 @@
-import { getJson, type HttpJsonOptions } from './http';
+import { getJson, type HttpJsonOptions } from '../http/get-json';
 
 export interface JupiterOptions {
   baseUrl: string;

@@ -1,6 +1,6 @@
 import type { Db } from '../../lib/db';
-import type { Moment } from '../detection/moment';
-import { D, usd } from '../detection/money';
+import type { Moment } from '../../domain/detection/moment';
+import { D, usd } from '../../domain/money';
 
 export const MOMENT_CHANNEL = 'moment_events';
 

@@ -1,4 +1,4 @@
-import { backoffMs, parseRetryAfter, sleep } from './retry';
+import { backoffMs, parseRetryAfter, sleep } from '../http/retry';
 
 export interface HeliusHistoryOptions {
   /** `https://api-mainnet.helius-rpc.com` (docs) or `https://api.helius.xyz` (SDK v2); configurable on purpose. */

@@ -1,6 +1,6 @@
 import type { Db } from '../../lib/db';
-import type { NormalizedTx } from '../parsing/normalized';
-import type { TxView } from '../parsing/tx-view';
+import type { NormalizedTx } from '../../domain/parsing/normalized';
+import type { TxView } from '../../domain/parsing/tx-view';
 
 export interface IngestedTx {
   view: TxView;

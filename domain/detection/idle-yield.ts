@@ -3,7 +3,7 @@ import { WSOL_MINT } from '../parsing/constants';
 import type { DetectContext } from './detectors';
 import { toUnits18, units18ToString } from './lots';
 import { feeUnits, toUnits, unitScales, unitsToString, type UnitScale } from './units';
-import { D, type Dec, plain, severity, usd } from './money';
+import { D, type Dec, plain, severity, usd } from '../money';
 import { iso, momentId, type Moment } from './moment';
 
 const DAY = 86_400_000;

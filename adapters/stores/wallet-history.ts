@@ -1,6 +1,6 @@
 import type { Db } from '../../lib/db';
-import type { NormalizedTx, WalletAction } from '../parsing/normalized';
-import { D } from './money';
+import type { NormalizedTx, WalletAction } from '../../domain/parsing/normalized';
+import { D } from '../../domain/money';
 
 const dec = (v: string | null): string | null => (v === null ? null : new D(v).toFixed());
 

@@ -1,4 +1,4 @@
-import { getJson } from './http';
+import { getJson } from '../http/get-json';
 import { numberText } from './jupiter';
 
 /** A source of past USD prices for a mint: points [ms, decimal text], oldest first. */

@@ -1,4 +1,4 @@
-import { backoffMs, parseRetryAfter, sleep } from '../chain/retry';
+import { backoffMs, parseRetryAfter, sleep } from './retry';
 
 export interface HttpJsonOptions {
   headers?: Record<string, string>;

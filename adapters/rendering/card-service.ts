@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../lib/db';
-import type { Moment } from '../detection/moment';
-import { momentFromRow } from '../storage/moments-store';
-import type { CardStore } from '../storage/card-store';
+import type { Moment } from '../../domain/detection/moment';
+import { momentFromRow } from '../stores/moments-store';
+import type { CardStore } from '../stores/card-store';
 import { renderCard, type RenderOptions } from './render';
 
 /** `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new URL. */

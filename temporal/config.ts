@@ -1,0 +1,38 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+// One place for what the gateway, the workers, the schedules and the workflows must agree on. No I/O here: workflows
+// import it too.
+
+/** The main queue (workflows and short activities); TEMPORAL_TASK_QUEUE overrides it per deployment. */
+export const DEFAULT_TASK_QUEUE = 'oof';
+/** Where the long, mostly sleeping watch activities run: a worker with many activity slots. */
+export const watchQueueOf = (taskQueue: string) => `${taskQueue}-watch`;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Production durations; every one is also an argument so tests run the same code in seconds. */
+export const DEFAULTS = {
+  watchWindowMs: 7 * DAY,
+  watchPollMs: HOUR,
+  /** A wallet actor ends after this long without a signal; the next webhook starts it again. */
+  actorQuietPeriodMs: HOUR,
+  /** Swaps younger than this when they arrive get a live route quote (BadRoute). */
+  freshSwapMs: 10 * 60_000,
+  outboxHorizonMs: 7 * DAY,
+  thinSnapshotsAfterMs: 30 * DAY,
+} as const;
+
+// Workflow ids are business keys: starting the same work twice finds the running one instead of duplicating it.
+export const analysisWorkflowId = (analysisId: string) => `analysis/${analysisId}`;
+export const walletAnalysisWorkflowId = (analysisId: string, wallet: string) => `analysis/${analysisId}/${wallet}`;
+export const backfillWorkflowId = (wallet: string) => `backfill/${wallet}`;
+export const walletActorWorkflowId = (wallet: string) => `wallet/${wallet}`;
+export const watchWorkflowId = (t: { signature: string; mint: string }) => `watch/${t.signature}/${t.mint}`;
+
+export const SCHEDULE_IDS = { priceRefresh: 'price-refresh', maintenance: 'maintenance', reconcileWallets: 'reconcile-wallets' } as const;
+
+// Registered on the server by lib/temporal-dev-server.ts (dev) and temporal-compose.yml (production-shaped).
+export const WALLET = defineSearchAttributeKey('Wallet', SearchAttributeType.KEYWORD);
+export const MOMENT_KINDS = defineSearchAttributeKey('MomentKinds', SearchAttributeType.KEYWORD_LIST);
+export const ANALYSIS_ID = defineSearchAttributeKey('AnalysisId', SearchAttributeType.KEYWORD);
