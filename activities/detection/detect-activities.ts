@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import type { Db } from '../../lib/db';
 import { WSOL_MINT } from '../../domain/parsing/constants';
 import type { NormalizedTx } from '../../domain/parsing/normalized';
@@ -14,6 +13,7 @@ import type { PriceSeries } from '../../domain/detection/price-series';
 import { plain } from '../../domain/money';
 import { exactPrice, isPriced, legsOf, priceLeg } from '../../domain/detection/trades';
 import { loadWalletHistory } from '../../adapters/stores/wallet-history';
+import { heartbeatIfActivity } from '../heartbeat';
 
 export interface OpenTrade { wallet: string; signature: string; mint: string; side: 'buy' | 'sell'; atMs: number; tradePrice?: string }
 
@@ -35,9 +35,6 @@ export interface WalletDetection {
   priceSource: string;
 }
 
-function heartbeat(d?: unknown): void {
-  try { Context.current().heartbeat(d); } catch { /* not in an activity */ }
-}
 
 /** The price ranges detection needs: [t − 2 h, t + 7 d] around every trade, per mint (SOL for SOL-leg trades). */
 function neededRanges(txs: NormalizedTx[], cfg: DetectionConfig, nowMs: number): Map<string, Array<[number, number]>> {
@@ -85,7 +82,7 @@ export function createDetectionActivities({ db, history, detection, cards }: Det
         for (const [from, to] of rs) {
           // A provider that has nothing for a token (not listed) must not sink the wallet: that mint is skipped.
           await ensureHistory(db, history, mint, from, to).catch(() => 0);
-          heartbeat({ mint });
+          heartbeatIfActivity({ mint });
         }
       }
     }

@@ -3,6 +3,7 @@ import type { Db } from '../../lib/db';
 import { RpcError, type SolanaRpcClient } from '../../adapters/chain/solana-rpc';
 import { knownSignatures, storeTransactions, type IngestedTx } from '../../adapters/stores/transactions-store';
 import { ingest } from './ingest';
+import { heartbeatIfActivity } from '../heartbeat';
 
 export interface IngestionDeps {
   db: Db;
@@ -23,13 +24,6 @@ export interface IngestResult {
   actions: number;
 }
 
-function heartbeat(details: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // Called outside an activity (unit tests of the function itself): nothing to report to.
-  }
-}
 
 function rpcFailure(e: unknown): never {
   if (e instanceof RpcError && !e.retryable) throw ApplicationFailure.nonRetryable(e.message, 'RpcRejected');
@@ -67,7 +61,7 @@ export function createIngestionActivities({ db, rpc }: IngestionDeps) {
         const stored = await storeTransactions(db, items);
         result.stored += items.length;
         result.actions += stored.actions;
-        heartbeat({ done: i + part.length, of: todo.length });
+        heartbeatIfActivity({ done: i + part.length, of: todo.length });
       }
       return result;
     },

@@ -1,4 +1,4 @@
-import { backoffMs, parseRetryAfter, sleep } from '../http/retry';
+import { parseRetryAfter, retrying } from '../http/retry';
 
 export interface HeliusHistoryOptions {
   /** `https://api-mainnet.helius-rpc.com` (docs) or `https://api.helius.xyz` (SDK v2); configurable on purpose. */
@@ -38,27 +38,32 @@ export class HeliusHistoryClient {
     if (q.before) url.searchParams.set('before-signature', q.before);
     if (q.type) url.searchParams.set('type', q.type);
     if (q.source) url.searchParams.set('source', q.source);
-    for (let attempt = 0; ; attempt++) {
-      const timeout = AbortSignal.timeout(this.o.timeoutMs ?? 30_000);
+    const failed = (status: number, message: string, retryAfterMs?: number) =>
+      Object.assign(new Error(`Helius history for ${address}: ${message}`), { status, retryAfterMs });
+    return retrying(async () => {
       let res: Response;
       try {
-        res = await this.fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        res = await this.fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.o.timeoutMs ?? 30_000)]) : AbortSignal.timeout(this.o.timeoutMs ?? 30_000) });
       } catch (e) {
-        if (signal?.aborted || attempt >= (this.o.maxRetries ?? 5)) throw new Error(`Helius history for ${address}: ${(e as Error).message}`);
-        await sleep(backoffMs(attempt, this.o.retryBaseMs ?? 500, 10_000), signal);
-        continue;
+        throw failed(0, (e as Error).message);
       }
       const body: any = await res.json().catch(() => undefined);
       if (Array.isArray(body)) return { items: body };
       const message = typeof body?.error === 'string' ? body.error : body?.error?.message ?? body?.message;
       const next = typeof message === 'string' ? CONTINUE.exec(message) : null;
       if (next) return { continueBefore: next[1]! };
-      if ((res.status === 429 || res.status >= 500) && attempt < (this.o.maxRetries ?? 5)) {
-        await sleep(Math.max(parseRetryAfter(res.headers.get('retry-after')) ?? 0, backoffMs(attempt, this.o.retryBaseMs ?? 500, 10_000)), signal);
-        continue;
-      }
-      throw new Error(`Helius history for ${address}: HTTP ${res.status}${message ? ` ${message}` : ''}`);
-    }
+      throw failed(res.status, `HTTP ${res.status}${message ? ` ${message}` : ''}`, parseRetryAfter(res.headers.get('retry-after')));
+    }, {
+      maxRetries: this.o.maxRetries ?? 5,
+      baseMs: this.o.retryBaseMs ?? 500,
+      maxMs: 10_000,
+      signal,
+      // Network errors (status 0), rate limits and server errors are worth another try; other answers are final.
+      retryable: (e) => {
+        const { status, retryAfterMs } = e as { status?: number; retryAfterMs?: number };
+        return status === 0 || status === 429 || (status ?? 0) >= 500 ? { retryAfterMs } : false;
+      },
+    });
   }
 
   /** Every page from `before` (or the newest) to the end of history. */

@@ -1,4 +1,6 @@
-import { backoffMs, parseRetryAfter, Semaphore, sleep } from '../http/retry';
+import { parseRetryAfter, retrying, Semaphore } from '../http/retry';
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export interface SignatureInfo {
   signature: string;
@@ -61,26 +63,15 @@ export class SolanaRpcClient {
   }
 
   async call<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
-    const maxRetries = this.o.maxRetries ?? 6;
-    for (let attempt = 0; ; attempt++) {
-      let retryAfter: number | undefined;
-      let reason: string;
-      try {
-        return await this.sem.run(() => this.once<T>(method, params, signal));
-      } catch (e) {
-        if (signal?.aborted) throw e;
-        if (e instanceof RpcError && !e.retryable) throw e;
-        reason = e instanceof Error ? e.message : String(e);
-        retryAfter = (e as { retryAfterMs?: number }).retryAfterMs;
-        if (attempt >= maxRetries) {
-          if (e instanceof RpcError) throw e;
-          throw new RpcTransportError(`${method} failed after ${attempt + 1} attempts: ${reason}`, (e as RpcTransportError).httpStatus);
-        }
-      }
-      const delayMs = Math.max(retryAfter ?? 0, backoffMs(attempt, this.o.retryBaseMs ?? 250, this.o.retryMaxMs ?? 10_000));
-      this.o.onRetry?.({ method, attempt: attempt + 1, delayMs, reason });
-      await sleep(delayMs, signal);
-    }
+    return retrying(() => this.sem.run(() => this.once<T>(method, params, signal)), {
+      maxRetries: this.o.maxRetries ?? 6,
+      baseMs: this.o.retryBaseMs ?? 250,
+      maxMs: this.o.retryMaxMs ?? 10_000,
+      signal,
+      retryable: (e) => (e instanceof RpcError && !e.retryable ? false : { retryAfterMs: (e as { retryAfterMs?: number }).retryAfterMs }),
+      onRetry: ({ attempt, delayMs, error }) => this.o.onRetry?.({ method, attempt, delayMs, reason: messageOf(error) }),
+      onGiveUp: (e, attempts) => (e instanceof RpcError ? e : new RpcTransportError(`${method} failed after ${attempts} attempts: ${messageOf(e)}`, (e as RpcTransportError).httpStatus)),
+    });
   }
 
   private async once<T>(method: string, params: unknown[], outer?: AbortSignal): Promise<T> {

@@ -1,4 +1,4 @@
-import { backoffMs, parseRetryAfter, sleep } from './retry';
+import { parseRetryAfter, retrying } from './retry';
 
 export interface HttpJsonOptions {
   headers?: Record<string, string>;
@@ -24,35 +24,46 @@ export class HttpError extends Error {
  */
 export async function getJson<T>(url: URL | string, o: HttpJsonOptions = {}): Promise<T> {
   const doFetch = o.fetchImpl ?? fetch;
-  const max = o.maxRetries ?? 4;
-  for (let attempt = 0; ; attempt++) {
-    const timeout = AbortSignal.timeout(o.timeoutMs ?? 15_000);
-    let res: Response | undefined;
-    let failure: string;
+  const timeoutMs = o.timeoutMs ?? 15_000;
+  return retrying(async () => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: Response;
     try {
       res = await doFetch(url, { headers: { accept: 'application/json', ...o.headers }, signal: o.signal ? AbortSignal.any([o.signal, timeout]) : timeout });
-      const text = await res.text();
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = text;
-      }
-      if (res.ok) return body as T;
-      const message = (body as any)?.message ?? (body as any)?.error ?? (typeof body === 'string' ? body.slice(0, 200) : '');
-      if (res.status !== 429 && res.status < 500) throw new HttpError(res.status, `HTTP ${res.status} ${message}`.trim(), body);
-      failure = `HTTP ${res.status} ${message}`.trim();
     } catch (e) {
-      if (e instanceof HttpError) throw e;
       if (o.signal?.aborted) throw e;
-      failure = timeout.aborted ? `timed out after ${o.timeoutMs ?? 15_000} ms` : (e as Error).message;
+      throw new RetryableHttpFailure(0, timeout.aborted ? `timed out after ${timeoutMs} ms` : (e as Error).message);
     }
-    if (attempt >= max) throw new HttpError(res?.status ?? 0, `${String(url).replace(/api-key=[^&]+/, 'api-key=…')}: ${failure}`);
-    let wait = backoffMs(attempt, o.retryBaseMs ?? 500, 30_000);
-    const retryAfter = parseRetryAfter(res?.headers.get('retry-after'));
-    if (retryAfter !== undefined) wait = Math.max(wait, retryAfter);
-    const reset = o.resetHeader ? Number(res?.headers.get(o.resetHeader)) : NaN;
-    if (Number.isFinite(reset) && reset > 0) wait = Math.max(wait, Math.min(60_000, reset * 1000 - Date.now()));
-    await sleep(wait, o.signal);
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    if (res.ok) return body as T;
+    const message = (body as any)?.message ?? (body as any)?.error ?? (typeof body === 'string' ? body.slice(0, 200) : '');
+    if (res.status !== 429 && res.status < 500) throw new HttpError(res.status, `HTTP ${res.status} ${message}`.trim(), body);
+    let retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+    const reset = o.resetHeader ? Number(res.headers.get(o.resetHeader)) : NaN;
+    if (Number.isFinite(reset) && reset > 0) retryAfterMs = Math.max(retryAfterMs ?? 0, Math.min(60_000, reset * 1000 - Date.now()));
+    throw new RetryableHttpFailure(res.status, `HTTP ${res.status} ${message}`.trim(), retryAfterMs);
+  }, {
+    maxRetries: o.maxRetries ?? 4,
+    baseMs: o.retryBaseMs ?? 500,
+    maxMs: 30_000,
+    signal: o.signal,
+    retryable: (e) => (e instanceof RetryableHttpFailure ? { retryAfterMs: e.retryAfterMs } : false),
+    onGiveUp: (e) => {
+      const f = e as RetryableHttpFailure;
+      return new HttpError(f.status, `${String(url).replace(/api-key=[^&]+/, 'api-key=…')}: ${f.message}`);
+    },
+  });
+}
+
+/** A 429, a 5xx or a network failure: worth asking again. */
+class RetryableHttpFailure extends Error {
+  constructor(readonly status: number, message: string, readonly retryAfterMs?: number) {
+    super(message);
   }
 }

@@ -19,6 +19,38 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); }, { once: true });
   });
 
+export interface RetryPolicy {
+  maxRetries: number;
+  baseMs: number;
+  maxMs: number;
+  signal?: AbortSignal;
+  /** false: fail now with this error; otherwise retry, waiting at least retryAfterMs (the server's word) if given. */
+  retryable: (e: unknown) => false | { retryAfterMs?: number };
+  onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
+  /** The error to throw once the retries have run out (default: the last one). */
+  onGiveUp?: (e: unknown, attempts: number) => unknown;
+}
+
+/**
+ * The one retry loop of every outbound client: jittered exponential backoff, capped, never shorter than what the
+ * server asked for (Retry-After, a reset header, Telegram's retry_after), stopped by the caller's signal.
+ */
+export async function retrying<T>(fn: (attempt: number) => Promise<T>, p: RetryPolicy): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (e) {
+      if (p.signal?.aborted) throw e;
+      const verdict = p.retryable(e);
+      if (!verdict) throw e;
+      if (attempt >= p.maxRetries) throw p.onGiveUp ? p.onGiveUp(e, attempt + 1) : e;
+      const delayMs = Math.max(verdict.retryAfterMs ?? 0, backoffMs(attempt, p.baseMs, p.maxMs));
+      p.onRetry?.({ attempt: attempt + 1, delayMs, error: e });
+      await sleep(delayMs, p.signal);
+    }
+  }
+}
+
 /** A counting semaphore: at most `limit` calls of run() in flight at once. */
 export class Semaphore {
   private active = 0;

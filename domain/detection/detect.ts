@@ -1,7 +1,7 @@
 import type { NormalizedTx } from '../parsing/normalized';
 import { WSOL_MINT } from '../parsing/constants';
 import { mergeConfig, type DetectionConfig } from './config';
-import { detectBadRoute, detectBHD, detectS2E, marketPriceF, passes, type DetectContext, type RouteQuote } from './detectors';
+import { badRouteScreen, detectBadRoute, detectBHD, detectS2E, passes, type DetectContext, type RouteQuote } from './detectors';
 import { assetTouches, detectIdleYield } from './idle-yield';
 import { lotKey, lotTimelinesFor } from './lots';
 import type { Moment } from './moment';
@@ -127,22 +127,12 @@ export function detectMoments(input: DetectInput): DetectOutput {
   }
 
   if (kinds.has('BadRoute')) {
-    const minPct = Number(cfg.badRoute.minPct);
-    const minUsd = Number(cfg.badRoute.minUsd);
     for (const s of swaps) {
       const tx = txs[s.k]!;
       const a = tx.actions[s.a]!;
       const quote = input.quotes?.get(tx.signature);
-      if (!quote) {
-        // Most swaps are nowhere near a bad route: floats decide which ones are worth decimals.
-        const inP = marketPriceF(input.prices, stable, s.inMint, s.atMs, cfg.priceStalenessMs);
-        const outP = marketPriceF(input.prices, stable, s.outMint, s.atMs, cfg.priceStalenessMs);
-        if (!Number.isNaN(inP) && !Number.isNaN(outP)) {
-          const valueInF = s.inF * inP;
-          const shortF = valueInF - s.outF * outP;
-          if (!(valueInF > 0) || !passes(shortF / valueInF, minPct) || !passes(shortF, minUsd)) continue;
-        }
-      }
+      // Screened here, before the swap's decimal texts are read; an unpriced swap goes on to be recorded as skipped.
+      if (!quote && badRouteScreen(input.prices, stable, cfg, s.inMint, s.inF, s.outMint, s.outF, s.atMs) === 'clear') continue;
       const r = detectBadRoute(ctx, { signature: tx.signature, atMs: s.atMs, inMint: s.inMint, inQty: a.sent!.amount, outMint: s.outMint, outQty: a.received!.amount, source: a.source }, quote, stable);
       if (r && 'skipped' in r) skipped.push({ signature: tx.signature, mint: s.inMint, kind: 'BadRoute', reason: r.skipped });
       else if (r) moments.push(r);

@@ -117,6 +117,19 @@ export function marketPriceF(prices: Map<string, PriceSeries>, stable: Set<strin
   return i === undefined ? NaN : series!.v[i]!;
 }
 
+/**
+ * BadRoute's float screen against the market (no quote): most swaps are nowhere near a bad route, and decimals are
+ * for the ones that might be. 'unpriced' when either leg has no market price within the staleness.
+ */
+export function badRouteScreen(prices: Map<string, PriceSeries>, stable: Set<string>, cfg: DetectionConfig, inMint: string, inF: number, outMint: string, outF: number, atMs: number): 'candidate' | 'clear' | 'unpriced' {
+  const inP = marketPriceF(prices, stable, inMint, atMs, cfg.priceStalenessMs);
+  const outP = marketPriceF(prices, stable, outMint, atMs, cfg.priceStalenessMs);
+  if (Number.isNaN(inP) || Number.isNaN(outP)) return 'unpriced';
+  const valueInF = inF * inP;
+  const shortF = valueInF - outF * outP;
+  return valueInF > 0 && passes(shortF / valueInF, Number(cfg.badRoute.minPct)) && passes(shortF, Number(cfg.badRoute.minUsd)) ? 'candidate' : 'clear';
+}
+
 export interface SwapForRoute {
   signature: string;
   atMs: number;
@@ -137,14 +150,10 @@ export interface RouteQuote { outAmount: string; quotedAt: string; provider: str
 export function detectBadRoute(ctx: DetectContext, swap: SwapForRoute, quote: RouteQuote | undefined, stable: Set<string>): Moment | { skipped: string } | undefined {
   const c = ctx.cfg.badRoute;
   const indexOf = (mint: string): number | undefined => ctx.prices.get(mint)?.indexAt(swap.atMs, ctx.cfg.priceStalenessMs);
-  // Screen with floats: most swaps are nowhere near a bad route, and decimals are for the ones that might be.
-  const inF = marketPriceF(ctx.prices, stable, swap.inMint, swap.atMs, ctx.cfg.priceStalenessMs);
-  const outF = marketPriceF(ctx.prices, stable, swap.outMint, swap.atMs, ctx.cfg.priceStalenessMs);
   if (!quote) {
-    if (Number.isNaN(inF) || Number.isNaN(outF)) return { skipped: 'no market price for both legs within 2 h' };
-    const valueInF = Number(swap.inQty) * inF;
-    const shortF = valueInF - Number(swap.outQty) * outF;
-    if (!(valueInF > 0) || !passes(shortF / valueInF, Number(c.minPct)) || !passes(shortF, Number(c.minUsd))) return undefined;
+    const screen = badRouteScreen(ctx.prices, stable, ctx.cfg, swap.inMint, Number(swap.inQty), swap.outMint, Number(swap.outQty), swap.atMs);
+    if (screen === 'unpriced') return { skipped: 'no market price for both legs within 2 h' };
+    if (screen === 'clear') return undefined;
   }
   const priceOf = (mint: string): Dec | undefined => {
     if (stable.has(mint)) return new D(1);

@@ -51,47 +51,54 @@ export function legsOf(txs: NormalizedTx[], times: Float64Array, nowMs: number):
   return legs;
 }
 
+/** Design §6: which price a trade of `mint` for `other` is judged at. */
+export function tradeBasis(mint: string, other: string, stable: Set<string>): PriceBasis {
+  if (stable.has(other)) return 'execution-vs-stablecoin';
+  if (other === WSOL_MINT && mint !== WSOL_MINT) return 'execution-vs-SOL';
+  return 'market-at-trade';
+}
+
+/** The trade price as a float from its basis, the two quantities and the price point it reads (none vs a stablecoin). */
+function tradePriceOf(basis: PriceBasis, qtyF: number, otherF: number, pointF: number): number {
+  if (basis === 'execution-vs-stablecoin') return otherF / qtyF;
+  if (basis === 'execution-vs-SOL') return (otherF * pointF) / qtyF;
+  return pointF;
+}
+
+/** The series a basis reads its point from: SOL's when paid in SOL, the token's own at market. */
+const seriesOf = (basis: PriceBasis, series: PriceSeries | undefined, sol: PriceSeries | undefined) => (basis === 'execution-vs-SOL' ? sol : series);
+
 /** Design §6 trade price: execution price against a stablecoin or SOL, otherwise the token's price at the trade. */
 export function priceLeg(leg: Leg, prices: Map<string, PriceSeries>, cfg: DetectionConfig, stable: Set<string>): PricedLeg | SkippedLeg {
   if (!(leg.qtyF > 0)) return { leg, reason: 'zero quantity' };
+  const basis = tradeBasis(leg.mint, leg.otherMint, stable);
+  let i: number | undefined;
+  let pointF = NaN;
+  if (basis !== 'execution-vs-stablecoin') {
+    const series = seriesOf(basis, prices.get(leg.mint), prices.get(WSOL_MINT));
+    i = series?.indexAt(leg.atMs, cfg.priceStalenessMs);
+    if (i === undefined) return { leg, reason: basis === 'execution-vs-SOL' ? 'no SOL price within 2 h of the trade' : 'no price within 2 h of the trade' };
+    pointF = series!.v[i]!;
+  }
   // The leg object becomes the priced leg in place: a million copies would be a million allocations.
   const priced = leg as PricedLeg;
-  if (stable.has(leg.otherMint)) {
-    priced.priceF = leg.otherQtyF / leg.qtyF;
-    priced.basis = 'execution-vs-stablecoin';
-    return priced;
-  }
-  if (leg.otherMint === WSOL_MINT && leg.mint !== WSOL_MINT) {
-    const sol = prices.get(WSOL_MINT);
-    const i = sol?.indexAt(leg.atMs, cfg.priceStalenessMs);
-    if (i === undefined) return { leg, reason: 'no SOL price within 2 h of the trade' };
-    priced.priceF = (leg.otherQtyF * sol!.v[i]!) / leg.qtyF;
-    priced.basis = 'execution-vs-SOL';
-    priced.pointIndex = i;
-    return priced;
-  }
-  const series = prices.get(leg.mint);
-  const i = series?.indexAt(leg.atMs, cfg.priceStalenessMs);
-  if (i === undefined) return { leg, reason: `no price within 2 h of the trade` };
-  priced.priceF = series!.v[i]!;
-  priced.basis = 'market-at-trade';
-  priced.pointIndex = i;
+  priced.priceF = tradePriceOf(basis, leg.qtyF, leg.otherQtyF, pointF);
+  priced.basis = basis;
+  if (i !== undefined) priced.pointIndex = i;
   return priced;
 }
 
 /**
  * priceLeg's trade price as a float without building the leg (NaN where priceLeg would skip), for the screens that
- * run on every leg; kept beside priceLeg because the two must agree (test/unit/detection-fast-paths.test.ts).
+ * run on every leg; both go through tradeBasis and tradePriceOf, so they cannot disagree.
  */
 export function tradePriceF(mint: string, qtyF: number, other: string, otherF: number, atMs: number, series: PriceSeries | undefined, sol: PriceSeries | undefined, stable: Set<string>, staleMs: number): number {
   if (!(qtyF > 0)) return NaN;
-  if (stable.has(other)) return otherF / qtyF;
-  if (other === WSOL_MINT && mint !== WSOL_MINT) {
-    const i = sol?.indexAt(atMs, staleMs);
-    return i === undefined ? NaN : (otherF * sol!.v[i]!) / qtyF;
-  }
-  const i = series?.indexAt(atMs, staleMs);
-  return i === undefined ? NaN : series!.v[i]!;
+  const basis = tradeBasis(mint, other, stable);
+  if (basis === 'execution-vs-stablecoin') return tradePriceOf(basis, qtyF, otherF, NaN);
+  const s = seriesOf(basis, series, sol);
+  const i = s?.indexAt(atMs, staleMs);
+  return i === undefined ? NaN : tradePriceOf(basis, qtyF, otherF, s!.v[i]!);
 }
 
 /** The exact trade price of a priced leg, from the decimal texts. */
