@@ -48,6 +48,8 @@ const schema = z.object({
   PRICE_REFRESH_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
   WATCH_POLL_MS: z.coerce.number().int().min(100).default(DEFAULTS.watchPollMs),
   WATCH_SLOTS: z.coerce.number().int().min(1).default(2000),
+  /** How this worker names itself to Temporal (the task counts per worker in the UI and the scaling figures). */
+  WORKER_IDENTITY: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(10_000).default(10 * 60_000),
   REDIS_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
   /** Prefix of the rate-limit counters: deployments (or test runs) sharing one database keep separate counts. */

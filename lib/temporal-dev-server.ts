@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { access, constants, mkdir, stat } from 'node:fs/promises';
+import { access, constants, mkdir, rename, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +48,7 @@ export async function findOrBuildTemporalCli(log: (msg: string) => void = () => 
 }
 
 /** A Go command-line tool the project runs: $ENV_VAR, the project's cache, PATH, else `go install` into the cache. */
-export async function findOrBuildGoTool(t: { name: string; envVar: string; module: string; log?: (msg: string) => void }): Promise<string> {
+export async function findOrBuildGoTool(t: { name: string; envVar: string; module: string; log?: (msg: string) => void; binary?: string }): Promise<string> {
   const fromEnv = process.env[t.envVar];
   if (fromEnv) {
     if (await isExecutable(fromEnv)) return fromEnv;
@@ -70,14 +70,18 @@ export async function findOrBuildGoTool(t: { name: string; envVar: string; modul
   }
   t.log?.(`building ${t.module} with ${go} into ${path.dirname(cached)} (a few minutes, once)`);
   await mkdir(path.dirname(cached), { recursive: true });
+  // A module whose command is named generically (`server`) is built aside, then stored under the name we look for.
+  const gobin = t.binary ? path.join(cacheDir(), 'build', t.name) : path.dirname(cached);
+  await mkdir(gobin, { recursive: true });
   await new Promise<void>((resolve, reject) => {
     const child = spawn('go', ['install', t.module], {
-      env: { ...process.env, CGO_ENABLED: '0', GOBIN: path.dirname(cached) },
+      env: { ...process.env, CGO_ENABLED: '0', GOBIN: gobin },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install ${t.module} exited with ${code}`))));
   });
+  if (t.binary) await rename(path.join(gobin, t.binary), cached);
   return cached;
 }
 

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     jupiterApiKey: config.JUPITER_API_KEY,
     historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
     watchSlots: config.WATCH_SLOTS,
+    identity: config.WORKER_IDENTITY,
     cards: createCardService({ db, store: createCardStore(config) }),
   });
   const temporal = parts.temporal;
