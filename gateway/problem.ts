@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../lib/logger';
+import { isDatabaseUnavailable } from '../lib/db';
 
 /** An RFC 9457 problem: every error the gateway sends has this shape and never a stack trace. */
 export class Problem extends Error {
@@ -47,6 +48,13 @@ export function problemMiddleware(log: Logger) {
       if (err?.type === 'entity.parse.failed' || (err instanceof SyntaxError && (err as any).status === 400)) return send(ctx, 400, 'Bad Request', 'the request body is not valid JSON', {});
       if (err?.type === 'entity.too.large') return send(ctx, 413, 'Payload Too Large', `the request body is larger than ${err.limit} bytes`, {});
       if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') return send(ctx, 415, 'Unsupported Media Type', String(err.message), {});
+      // The database restarting or out of connections is temporary: 503 with Retry-After lets clients (and
+      // Helius' webhook retries) come back instead of taking it as our bug.
+      if (isDatabaseUnavailable(err)) {
+        log.warn({ err: String(err?.message ?? err), requestId: ctx.state.requestId, path: ctx.path }, 'database unavailable');
+        ctx.set('Retry-After', '5');
+        return send(ctx, 503, TITLES[503]!, 'the database is unavailable; try again shortly', {});
+      }
       // Other errors from koa carry an HTTP status and a message meant for the client.
       const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
       if (status === 500) {

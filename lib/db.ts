@@ -36,3 +36,15 @@ export async function ensureDatabase(url: string): Promise<void> {
     await admin.destroy();
   }
 }
+
+// Connection-level failures (refused, reset, the server shutting down, no connection in time), not query errors.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+
+/** Whether an error means the database could not be reached (a restart, a failover), as opposed to a bad query. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string } | undefined;
+  if (!e) return false;
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (e.name === 'KnexTimeoutError') return true;
+  return /Connection terminated|connect ECONNREFUSED|terminating connection due to administrator command|the database system is (starting up|shutting down)/i.test(e.message ?? '');
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDb, ensureDatabase, migrateLatest } from './db';
 import { EMBEDDED_PG_PORT } from './database-url';
@@ -13,6 +13,7 @@ export interface ProductionStackOptions {
   dataDir: string;
   /** The application database; unset: an embedded Postgres under dataDir (the Temporal databases go there too). */
   databaseUrl?: string;
+  embeddedPostgresPort?: number;
   /** Where Temporal keeps its two databases; defaults to the server of databaseUrl. */
   temporalDatabaseUrl?: string;
   temporalDatabasePrefix?: string;
@@ -65,10 +66,15 @@ export async function stackSecrets(dataDir: string, env: NodeJS.ProcessEnv): Pro
 function embeddedPostgres(port: number, dataDir: string, log: (m: string) => void) {
   let child: ReturnType<typeof spawnEntry> | undefined;
   const start = async () => {
+    // Postgres runs as its own user (never root): it must be able to reach its data directory.
+    await mkdir(dataDir, { recursive: true });
+    await chmod(path.dirname(dataDir), 0o755);
     child = spawnEntry('scripts/embedded-postgres.ts', { LOG_LEVEL: 'warn' }, { silent: true, args: [String(port), dataDir] });
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
     await new Promise<void>((resolve, reject) => {
       child!.stdout?.on('data', (b: Buffer) => { if (b.toString().includes('ready')) resolve(); });
-      child!.once('exit', (code) => reject(new Error(`the embedded Postgres did not start (exit ${code})`)));
+      child!.once('exit', (code) => reject(new Error(`the embedded Postgres did not start (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`)));
     });
     log(`embedded Postgres on 127.0.0.1:${port}`);
   };
@@ -89,7 +95,7 @@ export async function startProductionStack(o: ProductionStackOptions): Promise<P
     let postgres: ReturnType<typeof embeddedPostgres> | undefined;
     let databaseUrl = o.databaseUrl;
     if (!databaseUrl) {
-      postgres = embeddedPostgres(EMBEDDED_PG_PORT + 1, path.join(o.dataDir, 'pg'), o.log);
+      postgres = embeddedPostgres(o.embeddedPostgresPort ?? EMBEDDED_PG_PORT + 1, path.join(o.dataDir, 'pg'), o.log);
       await postgres.start();
       stoppers.push(() => postgres!.stop());
       databaseUrl = postgres.url;

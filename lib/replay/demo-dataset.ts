@@ -73,18 +73,28 @@ const units = (s: string) => BigInt(Math.round(Number(s) * 1e6));
 
 /** Every transaction of the demo wallets, and the price series (points at each candle's close) they trade on. */
 export function demoDataset(): { transactions: any[]; prices: Record<string, Array<[number, string]>> } {
-  const rand = prng(2026);
+  const data = JSON.parse(readFileSync(path.join(DATA, 'demo-prices.json'), 'utf8'));
+  const prices: Record<string, Array<[number, string]>> = {};
+  for (const [mint, t] of Object.entries<any>(data.tokens)) prices[mint] = t.points.map(([open, close]: [number, string]) => [open + 3_600_000, close]);
+  return { transactions: demoTrades(DEMO_WALLETS, 2026), prices };
+}
+
+/** A made-up wallet address from a seed (the demo's and the fault suite's wallets). */
+export const demoAddress = address;
+
+/**
+ * The demo's trades for another pair of wallets: the same moments, other addresses and signatures, so runs that
+ * must be compared (undisturbed vs under a fault) can each use wallets of their own.
+ */
+export function demoTrades(wallets: { paperHands: string; bagHolder: string }, seed: number): any[] {
+  const rand = prng(seed);
   const sig = () => fakeSignature(rand);
-  const { paperHands: A, bagHolder: B } = DEMO_WALLETS;
-  const transactions = [
+  const { paperHands: A, bagHolder: B } = wallets;
+  return [
     craft(A, sig(), '2024-01-02T00:00:00Z', 240_000_000, undefined, { mint: USDC, raw: units('20000') }), // USDC received, then left idle
     craft(A, sig(), '2024-03-26T00:00:00Z', 257_000_000, { mint: WIF, raw: units('1000') }, { mint: USDC, raw: units('2684') }), // sold before the run
     craft(B, sig(), '2022-11-05T17:00:00Z', 160_000_000, { mint: USDC, raw: units('188.55') }, { mint: SOL, raw: units('5') }), // SOL before FTX
     craft(B, sig(), '2025-01-13T12:00:00Z', 312_000_000, { mint: USDC, raw: units('1000') }, { mint: JUP, raw: units('1300') }), // a bad fill
     craft(B, sig(), '2025-01-19T12:00:00Z', 313_000_000, { mint: USDC, raw: units('740.6') }, { mint: TRUMP, raw: units('10') }), // TRUMP on day one
   ];
-  const data = JSON.parse(readFileSync(path.join(DATA, 'demo-prices.json'), 'utf8'));
-  const prices: Record<string, Array<[number, string]>> = {};
-  for (const [mint, t] of Object.entries<any>(data.tokens)) prices[mint] = t.points.map(([open, close]: [number, string]) => [open + 3_600_000, close]);
-  return { transactions, prices };
 }
