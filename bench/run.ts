@@ -5,6 +5,7 @@ import { cardsBench } from './cards';
 import { detectBench } from './detect';
 import { momentsApiBench } from './moments-api';
 import { parseBench } from './parse';
+import { soakBench } from './soak';
 import { sseBench } from './sse';
 import { watchesBench } from './watches';
 import { webhookBench } from './webhook';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   cards: () => cardsBench(),
   'moments-api': () => momentsApiBench(),
   sse: () => sseBench(),
+  soak: () => soakBench(),
 };
 
 async function main(): Promise<void> {

@@ -64,6 +64,8 @@ export interface TemporalServerOptions {
 
 export interface TemporalServer {
   address: string;
+  /** The server process (for RSS samples); undefined while stopped. */
+  readonly pid: number | undefined;
   uiUrl?: string;
   /** SIGTERM and wait; start() brings it back on the same ports and database. */
   stop(): Promise<void>;
@@ -167,6 +169,7 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
   };
   return {
     address,
+    get pid() { return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined; },
     uiUrl,
     start,
     stop: async () => { await stopUi(); await signal('SIGTERM'); },
