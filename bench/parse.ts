@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BenchResult } from './machine';
 
 const ROOT = path.resolve(__dirname, '..');
-const FIXTURES = process.env.OOF_SHARED_DIR ? path.join(process.env.OOF_SHARED_DIR, 'fixtures') : path.resolve(ROOT, '../shared/fixtures');
+const FIXTURES = path.join(ROOT, 'fixtures');
 
 function realTransactions(): unknown[] {
   const out: unknown[] = [];
