@@ -2,6 +2,7 @@
 import { machine, type BenchResult } from './machine';
 import { backfillBench } from './backfill';
 import { cardsBench } from './cards';
+import { cliStartupBench } from './cli-startup';
 import { detectBench } from './detect';
 import { momentsApiBench } from './moments-api';
 import { parseBench } from './parse';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   cards: () => cardsBench(),
   'moments-api': () => momentsApiBench(),
   sse: () => sseBench(),
+  'cli-startup': () => cliStartupBench(),
 };
 
 async function main(): Promise<void> {

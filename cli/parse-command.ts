@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { ParseError, parseTransactions } from '../domain/parsing/parse';
 import { isSolanaAddress } from '../lib/solana-address';
@@ -16,12 +16,22 @@ async function* items(file: string | undefined, stdin: Readable): AsyncGenerator
     if (size <= WHOLE_FILE_LIMIT) {
       let json: unknown;
       try {
-        json = JSON.parse(await readFile(file, 'utf8'));
+        // One synchronous read: the promise API reads in chunks through a string decoder, a tenth slower here.
+        json = JSON.parse(readFileSync(file, 'utf8'));
       } catch (e) {
         throw new CliError(`${file} is not valid JSON: ${(e as Error).message}`);
       }
-      if (Array.isArray(json)) yield* json;
-      else yield json;
+      if (!Array.isArray(json)) {
+        yield json;
+        return;
+      }
+      // Each item is let go once handed out: the heap stops growing with the output, so the collector stops
+      // re-marking the whole input over and over.
+      for (let i = 0; i < json.length; i++) {
+        const item: unknown = json[i];
+        json[i] = undefined;
+        yield item;
+      }
       return;
     }
     yield* guarded(jsonArrayItems(createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })), file);

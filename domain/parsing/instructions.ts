@@ -54,6 +54,22 @@ function fromParsed(ix: Ix): DecodedIx | undefined {
 }
 
 /**
+ * Only what says who owns a token account (ATA creation, InitializeAccount*), for inner instructions: the parser
+ * reads nothing else from them. Their bulk, token transfers (9-10 bytes, 12-14 base58 characters), is recognised
+ * by length and never decoded, so a many-hop route costs about what its JSON does.
+ */
+export function decodeOwnershipIx(ix: Ix): DecodedIx | undefined {
+  if (ix.programId === ATA_PROGRAM) return decodeIx(ix);
+  if (!isToken(ix.programId)) return undefined;
+  if (ix.parsed) return typeof ix.parsed.type === 'string' && ix.parsed.type.startsWith('initializeAccount') ? fromParsed(ix) : undefined;
+  // InitializeAccount is 1 byte; InitializeAccount2/3 are 33 (about 45 characters).
+  const len = ix.data?.length ?? 0;
+  if (len >= 9 && len < 40) return undefined;
+  const d = decodeIx(ix);
+  return d?.type === 'initTokenAccount' ? d : undefined;
+}
+
+/**
  * Decodes the few instructions the parser reads (transfers, account creation and ownership) from either the node's
  * parsed form or the raw bytes. Everything else is left alone: swaps come from balance changes, not instructions.
  */

@@ -1,6 +1,6 @@
 import { formatUnits } from './amounts';
 import { AGGREGATORS, POOLS, SOL_DECIMALS, WSOL_MINT } from './constants';
-import { decodeIx, type DecodedIx } from './instructions';
+import { decodeIx, decodeOwnershipIx, type DecodedIx } from './instructions';
 import type { Leg, NormalizedTx, WalletAction } from './normalized';
 import type { TxView } from './tx-view';
 
@@ -136,7 +136,7 @@ export function walletActions(view: TxView, wallet: string): NormalizedTx {
   if (view.failed) return { ...base, actions: [] };
 
   const topDecoded = view.topLevel.map(decodeIx);
-  const innerDecoded = view.inner.map(decodeIx);
+  const innerDecoded = view.inner.map(decodeOwnershipIx);
   const owners = tokenOwners(view, [...topDecoded, ...innerDecoded].filter((d): d is DecodedIx => d !== undefined));
   const residual = walletDeltas(view, wallet, owners);
   const carved = carveTopLevelTransfers(view, wallet, owners, topDecoded);
