@@ -11,7 +11,7 @@ import { watchesBench } from './watches';
 import { webhookBench } from './webhook';
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
-  parse: () => parseBench(),
+  parse: () => parseBench({ rounds: Number(process.env.BENCH_ROUNDS ?? 3) }),
   webhook: () => webhookBench(),
   backfill: () => backfillBench(),
   detect: () => detectBench(),
