@@ -3,6 +3,9 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
+# The `oof` command's own package (a file: dependency) and the prepare hook, which skips without devDependencies.
+COPY bin ./bin
+COPY scripts/build-cli.js ./scripts/
 RUN npm ci --no-audit --no-fund
 COPY . .
 USER node

@@ -2,6 +2,7 @@
 import { machine, type BenchResult } from './machine';
 import { backfillBench } from './backfill';
 import { cardsBench } from './cards';
+import { cliStartupBench } from './cli-startup';
 import { detectBench } from './detect';
 import { momentsApiBench } from './moments-api';
 import { parseBench } from './parse';
@@ -10,7 +11,7 @@ import { watchesBench } from './watches';
 import { webhookBench } from './webhook';
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
-  parse: () => parseBench(),
+  parse: () => parseBench({ rounds: Number(process.env.BENCH_ROUNDS ?? 3) }),
   webhook: () => webhookBench(),
   backfill: () => backfillBench(),
   detect: () => detectBench(),
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   cards: () => cardsBench(),
   'moments-api': () => momentsApiBench(),
   sse: () => sseBench(),
+  'cli-startup': () => cliStartupBench(),
 };
 
 async function main(): Promise<void> {

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './errors';
-import { detectCommand } from './detect-command';
-import { analyze } from './analyze-command';
-import { parseCommand } from './parse-command';
-import { renderCommand } from './render-command';
+
+// Each command loads its own modules when it runs (rendering pulls in satori and resvg): `oof --help` and
+// `oof parse` start without paying for what they do not use.
 
 const USAGE = `usage: oof <command> [options]
 
@@ -29,20 +28,24 @@ async function main(argv: string[]): Promise<number> {
     case 'parse': {
       const { values, positionals } = parseArgs({ args: rest, options: { wallet: { type: 'string' } }, allowPositionals: true });
       if (positionals.length > 1) throw new CliError('oof parse takes at most one FILE');
+      const { parseCommand } = await import('./parse-command');
       return parseCommand({ wallet: values.wallet, file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });
     }
     case 'detect': {
       const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
       if (positionals.length > 1) throw new CliError('oof detect takes at most one FILE');
+      const { detectCommand } = await import('./detect-command');
       return detectCommand({ file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });
     }
     case 'render': {
       const { values, positionals } = parseArgs({ args: rest, options: { out: { type: 'string' } }, allowPositionals: true });
       if (positionals.length > 1) throw new CliError('oof render takes at most one FILE');
+      const { renderCommand } = await import('./render-command');
       return renderCommand({ file: positionals[0], out: values.out }, process.stdin);
     }
     case 'analyze': {
       const { values, positionals } = parseArgs({ args: rest, options: { follow: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, gateway: { type: 'string' }, token: { type: 'string' } }, allowPositionals: true });
+      const { analyze } = await import('./analyze-command');
       await analyze({ wallets: positionals, follow: values.follow!, json: values.json!, gateway: values.gateway ?? process.env.OOF_GATEWAY ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.OOF_TOKEN });
       return 0;
     }

@@ -18,11 +18,11 @@ export function cacheDir(): string {
   return process.env.OOF_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'oof');
 }
 
-async function isExecutable(p: string): Promise<boolean> {
+export async function isExecutable(p: string): Promise<boolean> {
   return access(p, constants.X_OK).then(() => true, () => false);
 }
 
-async function onPath(name: string): Promise<string | undefined> {
+export async function onPath(name: string): Promise<string | undefined> {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, name);
     if (await isExecutable(candidate)) return candidate;
