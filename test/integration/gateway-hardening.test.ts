@@ -151,6 +151,17 @@ describe('gateway hardening (issue #17)', () => {
       }
     });
 
+    it('answers methods no route implements with a 405 problem', async () => {
+      const gw = await gateway();
+      try {
+        for (const [method, path] of [['PATCH', '/v1/moments'], ['DELETE', '/health'], ['PATCH', '/v1/wallets/So11111111111111111111111111111111111111112/privacy']]) {
+          await isProblem(await fetch(`${gw.url}${path}`, { method }), 405);
+        }
+      } finally {
+        await gw.close();
+      }
+    });
+
     it.each([
       ['headers', (port: number) => `GET /health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
       ['a URL', (port: number) => `GET /v1/moments?x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, 431],
