@@ -8,6 +8,7 @@ import { requestIdClientInterceptor } from '../lib/temporal-request-id';
 import { onShutdown } from '../lib/shutdown';
 import { RenderPool } from '../adapters/rendering/render-pool';
 import { MomentFeed } from './streams/moment-feed';
+import { SseHub } from './streams/sse';
 import { createApp, type AppRole } from './app';
 import { listen } from './server';
 import { WebhookDispatcher } from './webhooks/dispatcher';
@@ -30,11 +31,15 @@ async function main(): Promise<void> {
   const renderPool = role === 'api' ? new RenderPool() : undefined;
   const feed = role === 'api' ? new MomentFeed(db, database.url, log) : undefined;
   await feed?.start();
-  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge(), renderPool, feed, redis }, role);
-  const server = await listen(app, role === 'api' ? config.PORT : config.INDEXER_PORT);
-  log.info({ url: `http://127.0.0.1:${server.port}`, role }, 'listening');
+  const sseHub = new SseHub();
+  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge(), renderPool, feed, redis, sseHub }, role);
+  const server = await listen(app, role === 'api' ? config.PORT : config.INDEXER_PORT, config.host);
+  log.info({ url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`, host: config.host, port: server.port, role }, 'listening');
   onShutdown(log, async () => {
-    await server.close(config.SHUTDOWN_GRACE_MS);
+    const closing = server.close(config.SHUTDOWN_GRACE_MS);
+    // Streams never finish by themselves: tell their clients when to come back and end them now, not after the grace.
+    sseHub.closeAll(1000 + Math.floor(Math.random() * 2000));
+    await closing;
     await dispatcher.stop();
     await renderPool?.close();
     await feed?.stop();

@@ -9,6 +9,8 @@ const schema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Where the gateway listens; unset: every interface in production, loopback elsewhere. */
+  HOST: z.preprocess(emptyAsUndefined, z.string().regex(/^[0-9A-Za-z.:-]{1,255}$/, 'must be an address or a host name').optional()),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
   DATA_DIR: z.string().default('.data'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -34,6 +36,14 @@ const schema = z.object({
   DYNAMIC_AUDIENCES: z.preprocess(emptyAsUndefined, z.string().optional()),
   ADMIN_USER_IDS: z.string().default(''),
   DYNAMIC_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
+  /** A key set older than this is fetched again (a revoked key stops working); kept while the JWKS is unreachable. */
+  DYNAMIC_JWKS_MAX_AGE_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
+  /** Bearer token that may read /metrics (a Prometheus scraper); operators (service token, admin) may too. */
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  /** How long /health/detailed reuses its dependency results. */
+  HEALTH_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** How long analysing a wallet lets its requester read the wallet's moments, summary and streams. */
+  WALLET_ACCESS_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   R2_ENDPOINT: z.preprocess(emptyAsUndefined, optionalUrl),
   R2_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -58,6 +68,10 @@ const schema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_WALLET_ANALYSES_PER_HOUR: z.coerce.number().int().min(1).default(20),
   ANALYSES_PER_USER_PER_DAY: z.coerce.number().int().min(1).default(100),
+  /** Failed authentications an address may make a minute before its requests are refused (429). */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Requests a minute per address on the public routes (cards, /openapi.json, the web page). */
+  RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   /** A stream client further behind than this is dropped (it reconnects with Last-Event-ID and misses nothing). */
   SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1 << 20),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
@@ -75,6 +89,8 @@ export interface Config extends RawConfig {
   /** True when APP_SECRET was not given and a random one was made for this process (development only). */
   appSecretGenerated: boolean;
   appSecret: string;
+  /** HOST, or its default for the environment. */
+  host: string;
 }
 
 export class ConfigError extends Error {
@@ -119,5 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminUserIds: split(c.ADMIN_USER_IDS),
     appSecretGenerated: !c.APP_SECRET,
     appSecret: c.APP_SECRET ?? randomBytes(32).toString('hex'),
+    // A development gateway is not reachable from the network unless asked to be.
+    host: c.HOST ?? (c.ENVIRONMENT === 'production' ? '0.0.0.0' : '127.0.0.1'),
   };
 }

@@ -21,6 +21,11 @@ export const DEFAULTS = {
   freshSwapMs: 10 * 60_000,
   outboxHorizonMs: 7 * DAY,
   thinSnapshotsAfterMs: 30 * DAY,
+  /**
+   * Heartbeat timeout of every long activity: how soon the work of a worker that died is retried elsewhere. Workers
+   * heartbeat every ≤ 5 s while an activity runs (workers/interceptors.ts), so this can be short.
+   */
+  heartbeatTimeoutMs: 15_000,
 } as const;
 
 // Workflow ids are business keys: starting the same work twice finds the running one instead of duplicating it.

@@ -11,7 +11,7 @@ import type { Logger } from '../lib/logger';
 import { requestIdClientInterceptor } from '../lib/temporal-request-id';
 import { OofWorkflows } from '../temporal/client';
 import { watchQueueOf } from '../temporal/config';
-import { isEarlyActivityStartLine, requestIdActivityInterceptors, workflowInterceptorModules } from './interceptors';
+import { isEarlyActivityStartLine, keepAliveActivityInterceptors, requestIdActivityInterceptors, workflowInterceptorModules } from './interceptors';
 
 export interface WorkerWiring {
   temporalAddress: string;
@@ -83,7 +83,7 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
     namespace: w.namespace,
     activities,
     // A prebuilt bundle already holds the workflow interceptors (it must be built with workflowInterceptorModules).
-    interceptors: { activity: [requestIdActivityInterceptors], ...(w.workflowBundlePath ? {} : { workflowModules: workflowInterceptorModules }) },
+    interceptors: { activity: [requestIdActivityInterceptors, keepAliveActivityInterceptors], ...(w.workflowBundlePath ? {} : { workflowModules: workflowInterceptorModules }) },
     ...(w.identity ? { identity: w.identity } : {}),
     // On SIGTERM: stop polling, give activities in flight time to finish, then cancel them (they are idempotent).
     shutdownGraceTime: '10 seconds',

@@ -10,7 +10,7 @@ const { recordWalletProgress, trackWallet, countWalletTransactions, markReconcil
 });
 const { detectWallet, startWatches } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 const { awaitWorkflowClosed } = proxyActivities<Activities>({

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { DEFAULTS } from '../temporal/config';
 
 export interface PostTradeWatchInput {
   wallet: string;
@@ -35,7 +36,7 @@ export async function postTradeWatch(input: PostTradeWatchInput): Promise<PostTr
   const { watchTrade } = proxyActivities<Activities>({
     taskQueue: input.watchQueue,
     startToCloseTimeout: input.windowMs + 24 * 3_600_000,
-    heartbeatTimeout: input.heartbeatTimeoutMs ?? 60_000,
+    heartbeatTimeout: input.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   const { evaluateTrade } = proxyActivities<Activities>({

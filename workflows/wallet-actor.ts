@@ -40,11 +40,12 @@ export interface WalletActorInput {
 export async function walletActor(input: WalletActorInput): Promise<ActorState> {
   const { ingestWalletTransactions, takeRouteQuote, startWatches } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
   const { detectWallet } = proxyActivities<Activities>({
     startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '2 minutes',
+    heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   const queue: string[] = [...(input.pending ?? [])];

@@ -43,4 +43,14 @@ describe('configuration', () => {
     expect(c.corsOrigins).toEqual(['http://a.test', 'http://b.test']);
     expect(c.dynamicIssuers).toEqual(['app.dynamicauth.com/e', 'app.dynamic.xyz/e']);
   });
+
+  it('listens on loopback outside production unless HOST says otherwise', () => {
+    const prod = { ENVIRONMENT: 'production', APP_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/oof', HELIUS_WEBHOOK_AUTH: 'Bearer s3cret-s3cret' };
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ ENVIRONMENT: 'staging' }).host).toBe('127.0.0.1');
+    expect(loadConfig(prod).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...prod, HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+    expect(() => loadConfig({ HOST: 'a b' })).toThrow(/HOST/);
+  });
 });
