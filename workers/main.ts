@@ -25,7 +25,6 @@ async function main(): Promise<void> {
     jupiterBaseUrl: config.JUPITER_BASE_URL,
     jupiterApiKey: config.JUPITER_API_KEY,
     historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
-    watchSlots: config.WATCH_SLOTS,
     cards: createCardService({ db, store: createCardStore(config) }),
   });
   const temporal = parts.temporal;
