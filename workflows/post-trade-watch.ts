@@ -56,7 +56,7 @@ export async function postTradeWatch(input: PostTradeWatchInput): Promise<PostTr
   });
   await armWatch({ watchId, ...trade, quantity: input.quantity, endsAtMs: endMs, alarms });
   armed = 0;
-  void sleep(Math.max(0, endMs - Date.now())).then(() => { ended = true; });
+  void sleep(Math.max(1, endMs - Date.now())).then(() => { ended = true; });
   let crossings = 0;
   for (;;) {
     await condition(() => woken || ended);

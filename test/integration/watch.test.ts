@@ -157,6 +157,31 @@ describe('postTradeWatch on the real Temporal server: a price alarm woken by the
     }
   }, 30_000);
 
+  it("moves a BHD watch's trigger when a later sell shrinks the lot it judges", async () => {
+    const queue = uniqueQueue('watch-held');
+    const worker = await startTestWorker(queue, db, { jupiterUrl: market.url });
+    const workflows = new OofWorkflows(temporal.client, queue);
+    const { startWatches } = createActivities({ db, workflows });
+    const buy = { wallet: '5Hd4b6Wx2Fk9Rt7Ym3Lc5Jd1Vs8Ph6Ga4Nz2Ke9Uo3Tf', signature: tx(Date.now(), []).signature, mint: `${TOKEN.slice(0, -1)}E`, side: 'buy' as const, atMs: Date.now(), tradePrice: '1' };
+    const id = watchWorkflowId(buy);
+    const trigger = async () => (await db('price_alarms').where({ watch_id: id }).first())?.trigger;
+    try {
+      await startWatches([{ ...buy, quantity: '100' }], { windowMs: 60_000 });
+      // 100 held: −30 % binds ($30 ≥ $25).
+      expect(Number(await eventually(trigger))).toBe(0.7);
+      // 50 held: $25 needs −50 %.
+      expect(await startWatches([{ ...buy, quantity: '50' }], { windowMs: 60_000 })).toMatchObject({ alreadyWatched: 1, holdingsUpdated: 1 });
+      expect(Number(await trigger())).toBe(0.5);
+      // Nothing held: no price can make a BHD of it, so nothing wakes the watch (its mint is still fetched for its end).
+      await startWatches([{ ...buy, quantity: '0' }], { windowMs: 60_000 });
+      expect(await trigger()).toBeNull();
+      expect(await db('price_alarms').where({ watch_id: id }).first()).toMatchObject({ mint: buy.mint });
+    } finally {
+      await temporal.client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+      await worker.stop();
+    }
+  }, 30_000);
+
   it('resumes after its worker is killed, without publishing anything twice', async () => {
     const queue = uniqueQueue('watch-kill');
     const workflows = new OofWorkflows(temporal.client, queue);
