@@ -56,7 +56,7 @@ export async function watchesBench(opts: { mints?: number; sizes?: number[]; ref
   const port = await freePort();
   const common = { DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, ENVIRONMENT: 'test' };
   const gateway = spawnEntry('gateway/main.ts', { ...common, PORT: String(port), LOG_LEVEL: 'warn', AUTH_ALLOW_ANONYMOUS: 'true', RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_USER_PER_MINUTE: '1000000' }, { silent: true });
-  const worker = await spawnWorkerProcess({ ...common, LOG_LEVEL: 'warn', JUPITER_BASE_URL: market.url, PRICE_REFRESH_EVERY_MS: String(refreshMs) });
+  const worker = await spawnWorkerProcess({ ...common, JUPITER_BASE_URL: market.url, PRICE_REFRESH_EVERY_MS: String(refreshMs) });
   const connection = await Connection.connect({ address: env.temporal.address });
   const db = createDb(env.databaseUrl, { poolMax: 4 });
   let es: EventSource | undefined;
@@ -101,16 +101,17 @@ export async function watchesBench(opts: { mints?: number; sizes?: number[]; ref
       const t0 = Date.now();
       const add = size - started;
       await storeTrades(db, started, add, mints, Date.now() - 60_000);
+      progress(`starting ${add} watches`);
       const gate = new Semaphore(64);
       await Promise.all(Array.from({ length: add }, (_, k) => gate.run(() => {
         const i = started + k;
         return workflows.startWatch({ wallet: walletName(i % 1000), signature: `bw${i}`, mint: mintName(i % mints), side: 'sell', atMs: Date.now() - 60_000, tradePrice: '1', quantity: '100', windowMs });
       })));
       started = size;
-      for (const until = Date.now() + 600_000; ;) {
+      for (const until = Date.now() + 420_000; ;) {
         const { n } = (await db('price_alarms').count({ n: '*' }).first()) as any;
         if (Number(n) >= size) break;
-        if (Date.now() > until) throw new Error(`only ${n} of ${size} watches armed within 10 minutes`);
+        if (Date.now() > until) throw new Error(`only ${n} of ${size} watches armed within 7 minutes`);
         await new Promise((r) => setTimeout(r, 500));
       }
       progress(`${size} watches armed`);
