@@ -47,27 +47,31 @@ export async function postTradeWatch(input: PostTradeWatchInput): Promise<PostTr
   const alarms = input.alarms ?? DEFAULTS.watchAlarms;
   const endMs = input.atMs + input.windowMs;
   const trade = { wallet: input.wallet, signature: input.signature, mint: input.mint, side: input.side, atMs: input.atMs, tradePrice: input.tradePrice };
-  // The step the alarm is armed at; undefined while a judgement runs, so a repeated signal cannot judge twice.
-  let armed: number | undefined;
+  // The step the alarm is at (or, while a judgement runs, will be at once it has moved): only a signal for that step
+  // wakes the watch, so a repeated or stale signal judges nothing twice, and one for the next step that arrives while
+  // the current judgement is still finishing is kept.
+  let next = 0;
   let woken = false;
   let ended = false;
   setHandler(priceCrossedSignal, (s) => {
-    if (armed !== undefined && s.step === armed) woken = true;
+    if (s.step === next) woken = true;
   });
   await armWatch({ watchId, ...trade, quantity: input.quantity, endsAtMs: endMs, alarms });
-  armed = 0;
   void sleep(Math.max(1, endMs - Date.now())).then(() => { ended = true; });
   let crossings = 0;
   for (;;) {
     await condition(() => woken || ended);
     if (ended) break;
-    const step: number = armed!;
-    armed = undefined;
+    const step = next;
     woken = false;
+    next = step + 1;
     crossings++;
     const judged: JudgeResult = await judgeWatch({ watchId, ...trade, windowMs: input.windowMs, step, final: false });
-    armed = judged.step;
+    if (judged.step !== next) {
+      next = judged.step;
+      woken = false;
+    }
   }
-  const last = await judgeWatch({ watchId, ...trade, windowMs: input.windowMs, step: armed ?? -1, final: true });
+  const last = await judgeWatch({ watchId, ...trade, windowMs: input.windowMs, step: next, final: true });
   return { crossings, final: last.status ?? 'none', ...(last.severity ? { severity: last.severity } : {}) };
 }
