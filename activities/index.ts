@@ -11,7 +11,6 @@ import { createReconcileActivities } from './ingestion/reconcile-activities';
 import type { HistoryProvider } from '../adapters/pricing/history-providers';
 import type { JupiterClient } from '../adapters/pricing/jupiter';
 import { createPriceActivities } from './pricing/price-activities';
-import type { PriceFeed } from '../adapters/pricing/price-feed';
 import { createWorkflowActivities } from './temporal/workflow-activities';
 import { createWatchStarter } from './watch/start-watches';
 import { createWatchActivities } from './watch/watch-activities';
@@ -23,7 +22,6 @@ export interface ActivityDeps {
   workflows?: OofWorkflows;
   jupiter?: JupiterClient;
   history?: HistoryProvider;
-  feed?: PriceFeed;
   detection?: Partial<DetectionConfig>;
   cards?: CardService;
 }
@@ -40,7 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...detection,
     ...createPriceActivities(deps),
     ...createWatchStarter(deps),
-    ...createWatchActivities({ ...deps, evaluate: (t, windowMs) => detection.evaluateTrade(t, { windowMs }) }),
+    ...createWatchActivities({ ...deps, evaluate: (t, opts) => detection.evaluateTrade(t, opts) }),
   };
 }
 

@@ -155,7 +155,6 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     temporal: d.temporal,
     taskQueue: d.config.TEMPORAL_TASK_QUEUE,
     maxWallets: d.config.MAX_WALLETS_PER_ANALYSIS,
-    watchPollMs: d.config.WATCH_POLL_MS,
     log: d.log,
   });
   const web = webRouter({ cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { DEFAULT_TASK_QUEUE, DEFAULTS } from '../temporal/config';
+import { DEFAULT_TASK_QUEUE } from '../temporal/config';
 
 const optionalUrl = z.string().url().optional();
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -56,8 +56,6 @@ const schema = z.object({
   AUTH_ALLOW_ANONYMOUS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
   MAX_WALLETS_PER_ANALYSIS: z.coerce.number().int().min(1).max(1000).default(25),
   PRICE_REFRESH_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
-  WATCH_POLL_MS: z.coerce.number().int().min(100).default(DEFAULTS.watchPollMs),
-  WATCH_SLOTS: z.coerce.number().int().min(1).default(2000),
   /** How this worker names itself to Temporal (the task counts per worker in the UI and the scaling figures). */
   WORKER_IDENTITY: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(10_000).default(10 * 60_000),

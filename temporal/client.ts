@@ -1,6 +1,6 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { analyzeWallets } from '../workflows/analyze-wallets';
-import { postTradeWatch, type PostTradeWatchInput } from '../workflows/post-trade-watch';
+import { postTradeWatch, priceCrossedSignal, type PostTradeWatchInput, type PriceCrossed } from '../workflows/post-trade-watch';
 import { transactionsSignal, walletActor, type WalletActorInput } from '../workflows/wallet-actor';
 import { ANALYSIS_ID, analysisWorkflowId, WALLET, walletActorWorkflowId, watchWorkflowId } from './config';
 import type { AnalyzeRequest } from './types';
@@ -48,6 +48,20 @@ export class OofWorkflows {
       return 'started';
     } catch (e) {
       if (e instanceof WorkflowExecutionAlreadyStartedError) return 'exists';
+      throw e;
+    }
+  }
+
+  /**
+   * Price refresh → postTradeWatch: its alarm's trigger was crossed. 'gone' when the watch no longer runs (its alarm
+   * is then stale). The watch ignores a step it is not armed at, so a repeated signal judges nothing twice.
+   */
+  async signalPriceCrossed(watchId: string, crossed: PriceCrossed): Promise<'signalled' | 'gone'> {
+    try {
+      await this.client.workflow.getHandle(watchId).signal(priceCrossedSignal, crossed);
+      return 'signalled';
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return 'gone';
       throw e;
     }
   }

@@ -5,6 +5,7 @@ import { createLogger } from '../lib/logger';
 import { onShutdown } from '../lib/shutdown';
 import { createCardService } from '../adapters/rendering/card-service';
 import { createCardStore } from '../adapters/stores/card-store';
+import { RenderPool } from '../adapters/rendering/render-pool';
 import { createWorker } from './run-worker';
 import { defaultSchedules, ensureSchedules } from './schedules';
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const log = createLogger('oof-worker', config.LOG_LEVEL);
   const database = await resolveDatabaseUrl(config, log);
   const db = createDb(database.url, { applicationName: 'oof-worker' });
+  const renderPool = new RenderPool(1);
   const parts = await createWorker({
     temporalAddress: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -25,9 +27,9 @@ async function main(): Promise<void> {
     jupiterBaseUrl: config.JUPITER_BASE_URL,
     jupiterApiKey: config.JUPITER_API_KEY,
     historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
-    watchSlots: config.WATCH_SLOTS,
     identity: config.WORKER_IDENTITY,
-    cards: createCardService({ db, store: createCardStore(config) }),
+    // Cards are drawn on a worker thread: a burst of woken watches must not stall the workflow tasks behind them.
+    cards: createCardService({ db, store: createCardStore(config), render: (m, o) => renderPool.render(m, o) }),
   });
   const temporal = parts.temporal;
   await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE, defaultSchedules({ reconcileEveryMs: config.RECONCILE_EVERY_MS, priceRefreshEveryMs: config.PRICE_REFRESH_EVERY_MS }), log);
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   const close = async () => {
     await running;
     await parts.close();
+    await renderPool.close();
     await db.destroy();
     await database.stop();
   };

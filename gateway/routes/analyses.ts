@@ -41,8 +41,6 @@ export interface AnalysesDeps {
   temporal: Client;
   taskQueue: string;
   maxWallets: number;
-  /** How often watches of the analysed wallets' open trades poll (WATCH_POLL_MS). */
-  watchPollMs?: number;
   log: Logger;
 }
 
@@ -93,7 +91,6 @@ export function analysesRouter(d: AnalysesDeps): Router {
     });
     const req: AnalyzeRequest = {
       analysisId, wallets, from: body.from, to: body.to, requestId: ctx.state.requestId,
-      ...(d.watchPollMs ? { options: { watch: { pollMs: d.watchPollMs } } } : {}),
     };
     try {
       await workflows.startAnalysis(req, { requestId: ctx.state.requestId, requestedBy });
