@@ -13,6 +13,7 @@ commands:
                                 sorted by at then kind
   render [FILE|-] --out card.png
                                 render one moment (design §6) to a 1200×630 PNG
+  report [FILE|-]               print the FIFO PnL report of { wallets, transactions, prices, now? } as JSON
   analyze W… [--follow] [--json] [--gateway URL] [--token T]
                                 start an analysis through the gateway (default $OOF_GATEWAY or
                                 http://127.0.0.1:8080); --follow shows progress and prints the moments
@@ -42,6 +43,12 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length > 1) throw new CliError('oof render takes at most one FILE');
       const { renderCommand } = await import('./render-command');
       return renderCommand({ file: positionals[0], out: values.out }, process.stdin);
+    }
+    case 'report': {
+      const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
+      if (positionals.length > 1) throw new CliError('oof report takes at most one FILE');
+      const { reportCommand } = await import('./report-command');
+      return reportCommand({ file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });
     }
     case 'analyze': {
       const { values, positionals } = parseArgs({ args: rest, options: { follow: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, gateway: { type: 'string' }, token: { type: 'string' } }, allowPositionals: true });
