@@ -20,6 +20,10 @@ import type { MomentFeed } from './streams/moment-feed';
 import { healthRouter } from './routes/health';
 import { cardsRouter } from './routes/cards';
 import { webRouter } from './routes/web';
+import { alertsRouter } from './routes/alerts';
+import { shareRouter } from './routes/share';
+import { SecretBox } from '../adapters/alerts/secret-box';
+import { outboundPolicyFor, type OutboundPolicy } from '../adapters/net/ssrf-guard';
 import { createCardService } from '../adapters/rendering/card-service';
 import { createCardStore, type CardStore } from '../adapters/stores/card-store';
 import type { Moment } from '../domain/detection/moment';
@@ -43,6 +47,8 @@ export interface GatewayDeps {
   renderPool?: RenderPool;
   /** Called after a webhook delivery stored new transactions (the dispatcher's nudge). */
   onWebhookStored?: () => void;
+  /** Where alert destination URLs may point (default: by ENVIRONMENT, public https only in production). */
+  outboundPolicy?: OutboundPolicy;
 }
 
 export type AppRole = 'api' | 'indexer';
@@ -65,7 +71,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] } }, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(cors({
     origin: (ctx) => (d.config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
     exposeHeaders: ['X-Request-Id', 'Location', 'ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Idempotent-Replayed'],
     maxAge: 600,
@@ -136,6 +142,8 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   const render = d.renderPool ? (m: Moment, o: RenderOptions) => d.renderPool!.render(m, o) : undefined;
   const cards = cardsRouter({ db: d.db, store, cards: createCardService({ db: d.db, store, render }) });
   app.use(cards.routes()).use(cards.allowedMethods());
+  const share = shareRouter({ db: d.db, publicBaseUrl: d.config.PUBLIC_BASE_URL?.replace(/\/$/, ''), cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined });
+  app.use(share.routes()).use(share.allowedMethods());
   app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, () => limits.perCaller(ctx, next)) : next()));
   app.use(analyses.routes()).use(analyses.allowedMethods());
   const moments = momentsRouter({
@@ -143,6 +151,8 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     heartbeatMs: d.config.SSE_HEARTBEAT_MS, maxBufferedBytes: d.config.SSE_MAX_BUFFERED_BYTES,
   });
   app.use(moments.routes()).use(moments.allowedMethods());
-  routeTable.set(app, [health, webhook, cards, analyses, moments].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
+  const alerts = alertsRouter({ db: d.db, box: new SecretBox(d.config.alertsKey), policy: d.outboundPolicy ?? outboundPolicyFor(d.config.ENVIRONMENT) });
+  app.use(alerts.routes()).use(alerts.allowedMethods());
+  routeTable.set(app, [health, webhook, cards, analyses, moments, alerts].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
   return app;
 }

@@ -21,6 +21,11 @@ export const DEFAULTS = {
   freshSwapMs: 10 * 60_000,
   outboxHorizonMs: 7 * DAY,
   thinSnapshotsAfterMs: 30 * DAY,
+  /** Alerts: a destination gets at most ALERTS_PER_HOUR per window; the rest go out as one digest at its end. */
+  alertWindowMs: HOUR,
+  /** Backoff of a failing delivery (doubling, with jitter, under any Retry-After the server sends). */
+  alertRetryBaseMs: 2000,
+  alertRetryMaxMs: 10 * 60_000,
 } as const;
 
 // Workflow ids are business keys: starting the same work twice finds the running one instead of duplicating it.
@@ -29,6 +34,9 @@ export const walletAnalysisWorkflowId = (analysisId: string, wallet: string) => 
 export const backfillWorkflowId = (wallet: string) => `backfill/${wallet}`;
 export const walletActorWorkflowId = (wallet: string) => `wallet/${wallet}`;
 export const watchWorkflowId = (t: { signature: string; mint: string }) => `watch/${t.signature}/${t.mint}`;
+/** One delivery per (destination, moment version): a re-dispatched event or an unchanged update finds it. */
+export const alertDeliveryWorkflowId = (a: { destinationId: string; momentId: string; version: string }) => `alert/${a.destinationId}/${a.momentId}/${a.version}`;
+export const alertDigestWorkflowId = (destinationId: string, windowStartMs: number) => `alert-digest/${destinationId}/${windowStartMs}`;
 
 export const SCHEDULE_IDS = { priceRefresh: 'price-refresh', maintenance: 'maintenance', reconcileWallets: 'reconcile-wallets' } as const;
 

@@ -5,6 +5,8 @@ import { createLogger } from '../lib/logger';
 import { onShutdown } from '../lib/shutdown';
 import { createCardService } from '../adapters/rendering/card-service';
 import { createCardStore } from '../adapters/stores/card-store';
+import { SecretBox } from '../adapters/alerts/secret-box';
+import { outboundPolicyFor } from '../adapters/net/ssrf-guard';
 import { createWorker } from './run-worker';
 import { defaultSchedules, ensureSchedules } from './schedules';
 
@@ -27,7 +29,13 @@ async function main(): Promise<void> {
     historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
     watchSlots: config.WATCH_SLOTS,
     cards: createCardService({ db, store: createCardStore(config) }),
+    alerts: {
+      box: new SecretBox(config.alertsKey),
+      sender: { policy: outboundPolicyFor(config.ENVIRONMENT), telegramBaseUrl: config.TELEGRAM_API_BASE_URL },
+      publicBaseUrl: config.publicBaseUrl,
+    },
   });
+  if (config.alertsKeyGenerated) log.warn('neither ALERTS_ENCRYPTION_KEY nor APP_SECRET is set: alert destinations saved by another process cannot be opened here');
   const temporal = parts.temporal;
   await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE, defaultSchedules({ reconcileEveryMs: config.RECONCILE_EVERY_MS, priceRefreshEveryMs: config.PRICE_REFRESH_EVERY_MS }), log);
   if (!config.RPC_PRIMARY) log.warn('RPC_PRIMARY is not set: backfills will find nothing to read');

@@ -6,6 +6,7 @@ import { createHistoryProvider } from '../adapters/pricing/history-providers';
 import { JupiterClient } from '../adapters/pricing/jupiter';
 import { PriceFeed } from '../adapters/pricing/price-feed';
 import type { CardService } from '../adapters/rendering/card-service';
+import type { AlertDeps } from '../activities/alerts/alert-activities';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { requestIdClientInterceptor } from '../lib/temporal-request-id';
@@ -27,6 +28,8 @@ export interface WorkerWiring {
   historyProvider?: { name: string; baseUrl?: string; apiKey?: string };
   /** Renders cards when moments change (omitted: the gateway renders them on demand). */
   cards?: CardService;
+  /** Delivers alerts (see activities/alerts). */
+  alerts?: AlertDeps;
   /** Activity slots of the watch worker: one per trade being watched (they mostly sleep). */
   watchSlots?: number;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start-up. */
@@ -77,7 +80,7 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
   const jupiter = w.jupiterBaseUrl ? new JupiterClient({ baseUrl: w.jupiterBaseUrl, apiKey: w.jupiterApiKey }) : undefined;
   const history = w.historyProvider ? createHistoryProvider(w.historyProvider.name, w.historyProvider) : undefined;
   const feed = jupiter ? new PriceFeed(jupiter, w.db) : undefined;
-  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, feed, cards: w.cards });
+  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, feed, cards: w.cards, alerts: w.alerts });
   const common = {
     connection,
     namespace: w.namespace,
