@@ -1,5 +1,6 @@
 /** `npm run bench [-- name…] [-- --json]`: runs the benchmarks, prints their figures and the machine they ran on. */
 import { machine, type BenchResult } from './machine';
+import { alertsBench } from './alerts';
 import { backfillBench } from './backfill';
 import { cardsBench } from './cards';
 import { detectBench } from './detect';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   cards: () => cardsBench(),
   'moments-api': () => momentsApiBench(),
   sse: () => sseBench(),
+  alerts: () => alertsBench(),
 };
 
 async function main(): Promise<void> {

@@ -42,7 +42,7 @@ export function momentSharePage(m: Moment, base: string): SharePage {
 export function shareRouter(d: ShareDeps): Router {
   const router = new Router();
   const csp = [
-    "default-src 'none'", "style-src 'self'", `img-src 'self' ${d.cardOrigin ?? ''}`.trim(), "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+    "default-src 'none'", "style-src 'self'", `img-src 'self' data: ${d.cardOrigin ?? ''}`.trim(), "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
   ].join('; ');
   router.get('/m/:id', async (ctx) => {
     const id = ctx.params.id!;
@@ -53,7 +53,7 @@ export function shareRouter(d: ShareDeps): Router {
     // Short: a provisional moment's page changes as its numbers do.
     ctx.set('Cache-Control', 'public, max-age=60');
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = renderSharePage(momentSharePage(momentFromRow(row), d.publicBaseUrl ?? ctx.origin));
+    ctx.body = renderSharePage(momentSharePage(momentFromRow(row), d.publicBaseUrl ?? `${ctx.protocol}://${ctx.host}`));
   });
   return router;
 }

@@ -59,6 +59,8 @@ export function renderSharePage(p: SharePage): string {
     `  <title>${e(p.title)}</title>`,
     `  <meta name="description" content="${e(p.description)}">`,
     `  <link rel="canonical" href="${e(p.canonicalUrl)}">`,
+    // No icon request (and no 404) for a page people land on from a link.
+    '  <link rel="icon" href="data:,">',
     meta('property', 'og:type', 'website'),
     meta('property', 'og:site_name', p.siteName ?? 'OOF'),
     meta('property', 'og:url', p.canonicalUrl),
