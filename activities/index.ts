@@ -1,5 +1,6 @@
 import type { Db } from '../lib/db';
 import type { OofWorkflows } from '../temporal/client';
+import { createAlertActivities, type AlertDeps } from './alerts/alert-activities';
 import { createAnalysisActivities } from './analysis/progress';
 import type { SolanaRpcClient } from '../adapters/chain/solana-rpc';
 import type { DetectionConfig } from '../domain/detection/config';
@@ -24,6 +25,8 @@ export interface ActivityDeps {
   history?: HistoryProvider;
   detection?: Partial<DetectionConfig>;
   cards?: CardService;
+  /** Alert delivery (secrets key, outbound policy, public links); without it alerts fail with a clear reason. */
+  alerts?: AlertDeps;
 }
 
 /** Every activity the worker registers, built from the dependencies the worker wires in. */
@@ -38,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...detection,
     ...createPriceActivities(deps),
     ...createWatchStarter(deps),
+    ...createAlertActivities(deps),
     ...createWatchActivities({ ...deps, evaluate: (t, opts) => detection.evaluateTrade(t, opts) }),
   };
 }

@@ -1,5 +1,6 @@
 /** `npm run bench [-- name…] [-- --json]`: runs the benchmarks, prints their figures and the machine they ran on. */
 import { machine, type BenchResult } from './machine';
+import { alertsBench } from './alerts';
 import { backfillBench } from './backfill';
 import { cardsBench } from './cards';
 import { cliStartupBench } from './cli-startup';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'moments-api': () => momentsApiBench(),
   sse: () => sseBench(),
   'cli-startup': () => cliStartupBench(),
+  alerts: () => alertsBench(),
 };
 
 async function main(): Promise<void> {

@@ -24,6 +24,10 @@ import type { MomentFeed } from './streams/moment-feed';
 import { healthRouter } from './routes/health';
 import { cardsRouter } from './routes/cards';
 import { webRouter } from './routes/web';
+import { alertsRouter } from './routes/alerts';
+import { shareRouter } from './routes/share';
+import { SecretBox } from '../adapters/alerts/secret-box';
+import { outboundPolicyFor, type OutboundPolicy } from '../adapters/net/ssrf-guard';
 import { createCardService } from '../adapters/rendering/card-service';
 import { createCardStore, type CardStore } from '../adapters/stores/card-store';
 import type { Moment } from '../domain/detection/moment';
@@ -49,6 +53,8 @@ export interface GatewayDeps {
   onWebhookStored?: () => void;
   /** The process's open SSE streams (main.ts ends them on SIGTERM). */
   sseHub?: SseHub;
+  /** Where alert destination URLs may point (default: by ENVIRONMENT, public https only in production). */
+  outboundPolicy?: OutboundPolicy;
 }
 
 export type AppRole = 'api' | 'indexer';
@@ -71,7 +77,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] } }, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(cors({
     origin: (ctx) => (d.config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
-    allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
+    allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
     exposeHeaders: ['X-Request-Id', 'Location', 'ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Idempotent-Replayed'],
     maxAge: 600,
@@ -157,13 +163,15 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     maxWallets: d.config.MAX_WALLETS_PER_ANALYSIS,
     log: d.log,
   });
-  const web = webRouter({ cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined });
+  const web = webRouter({ cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined, isPrivate: (w) => policy.isPrivate(w) });
   app.use(web.routes()).use(web.allowedMethods());
   // Cards are public (shareable); everything else under /v1 needs a caller.
   const store = d.cardStore ?? createCardStore(d.config);
   const render = d.renderPool ? (m: Moment, o: RenderOptions) => d.renderPool!.render(m, o) : undefined;
   const cards = cardsRouter({ db: d.db, store, cards: createCardService({ db: d.db, store, render }), policy });
   app.use(cards.routes()).use(cards.allowedMethods());
+  const share = shareRouter({ db: d.db, publicBaseUrl: d.config.PUBLIC_BASE_URL?.replace(/\/$/, ''), cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined, isPrivate: (w) => policy.isPrivate(w) });
+  app.use(share.routes()).use(share.allowedMethods());
   app.use(async (ctx, next) => {
     if (!ctx.path.startsWith('/v1/')) return next();
     await limits.perAddress(ctx);
@@ -179,6 +187,8 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(moments.routes()).use(moments.allowedMethods());
   const wallets = walletsRouter({ policy });
   app.use(wallets.routes()).use(wallets.allowedMethods());
-  routeTable.set(app, [health, webhook, cards, analyses, moments, wallets].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
+  const alerts = alertsRouter({ db: d.db, box: new SecretBox(d.config.alertsKey), policy: d.outboundPolicy ?? outboundPolicyFor(d.config.ENVIRONMENT), walletPolicy: policy });
+  app.use(alerts.routes()).use(alerts.allowedMethods());
+  routeTable.set(app, [health, webhook, cards, analyses, moments, wallets, alerts].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
   return app;
 }

@@ -12,6 +12,7 @@ import { SseHub } from './streams/sse';
 import { createApp, type AppRole } from './app';
 import { listen } from './server';
 import { WebhookDispatcher } from './webhooks/dispatcher';
+import { AlertDispatcher } from './alerts/dispatcher';
 
 /** `gateway/main.ts` serves the API; `gateway/main.ts indexer` only the webhook receiver, on INDEXER_PORT. */
 async function main(): Promise<void> {
@@ -27,10 +28,14 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [requestIdClientInterceptor] } });
   const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log });
   dispatcher.start();
+  const alertDispatcher = new AlertDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, perWindow: config.ALERTS_PER_HOUR, maxAttempts: config.ALERTS_MAX_ATTEMPTS });
+  alertDispatcher.start();
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   const renderPool = role === 'api' ? new RenderPool() : undefined;
   const feed = role === 'api' ? new MomentFeed(db, database.url, log) : undefined;
   await feed?.start();
+  // A published moment wakes the alert dispatcher at once; without a feed (indexer) it polls every second.
+  feed?.subscribe(() => alertDispatcher.nudge());
   const sseHub = new SseHub();
   const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge(), renderPool, feed, redis, sseHub }, role);
   const server = await listen(app, role === 'api' ? config.PORT : config.INDEXER_PORT, config.host);
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
     sseHub.closeAll(1000 + Math.floor(Math.random() * 2000));
     await closing;
     await dispatcher.stop();
+    await alertDispatcher.stop();
     await renderPool?.close();
     await feed?.stop();
     redis?.disconnect();

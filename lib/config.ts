@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../temporal/config';
 
@@ -74,7 +74,19 @@ const schema = z.object({
   SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1 << 20),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Absolute origin of this deployment: share pages, card URLs in alerts and intent links are built on it. */
+  PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
+  /** 32 bytes (64 hex digits or base64) encrypting alert destinations' secrets at rest. */
+  ALERTS_ENCRYPTION_KEY: z.preprocess(emptyAsUndefined, z.string().refine((v) => alertKeyBytes(v) !== undefined, 'must be 32 bytes as 64 hex digits or base64').optional()),
+  ALERTS_PER_HOUR: z.coerce.number().int().min(1).default(60),
+  ALERTS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  TELEGRAM_API_BASE_URL: z.string().url().default('https://api.telegram.org'),
 });
+
+function alertKeyBytes(v: string): Buffer | undefined {
+  const b = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  return b.length === 32 ? b : undefined;
+}
 
 export type RawConfig = z.infer<typeof schema>;
 export interface Config extends RawConfig {
@@ -89,6 +101,10 @@ export interface Config extends RawConfig {
   appSecret: string;
   /** HOST, or its default for the environment. */
   host: string;
+  publicBaseUrl: string;
+  /** AES-256-GCM key of alert secrets: ALERTS_ENCRYPTION_KEY, else derived from APP_SECRET, else random (development). */
+  alertsKey: Buffer;
+  alertsKeyGenerated: boolean;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!c.APP_SECRET) problems.push('APP_SECRET: required in production (at least 32 characters)');
     if (!c.DATABASE_URL) problems.push('DATABASE_URL: required in production (the embedded Postgres is for development)');
     if (!c.HELIUS_WEBHOOK_AUTH) problems.push('HELIUS_WEBHOOK_AUTH: required in production');
+    if (!c.ALERTS_ENCRYPTION_KEY) problems.push('ALERTS_ENCRYPTION_KEY: required in production (32 bytes, hex or base64)');
   }
   if (c.ENVIRONMENT === 'production' && c.AUTH_ALLOW_ANONYMOUS === 'true') {
     problems.push('AUTH_ALLOW_ANONYMOUS: must not be true in production');
@@ -135,5 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appSecret: c.APP_SECRET ?? randomBytes(32).toString('hex'),
     // A development gateway is not reachable from the network unless asked to be.
     host: c.HOST ?? (c.ENVIRONMENT === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/$/, ''),
+    alertsKey: c.ALERTS_ENCRYPTION_KEY ? alertKeyBytes(c.ALERTS_ENCRYPTION_KEY)!
+      : c.APP_SECRET ? Buffer.from(hkdfSync('sha256', c.APP_SECRET, 'oof', 'alert-destination-secrets', 32)) : randomBytes(32),
+    alertsKeyGenerated: !c.ALERTS_ENCRYPTION_KEY && !c.APP_SECRET,
   };
 }

@@ -28,6 +28,11 @@ export const DEFAULTS = {
    * heartbeat every ≤ 5 s while an activity runs (workers/interceptors.ts), so this can be short.
    */
   heartbeatTimeoutMs: 15_000,
+  /** Alerts: a destination gets at most ALERTS_PER_HOUR per window; the rest go out as one digest at its end. */
+  alertWindowMs: HOUR,
+  /** Backoff of a failing delivery (doubling, with jitter, under any Retry-After the server sends). */
+  alertRetryBaseMs: 2000,
+  alertRetryMaxMs: 10 * 60_000,
 } as const;
 
 // Workflow ids are business keys: starting the same work twice finds the running one instead of duplicating it.
@@ -37,6 +42,9 @@ export const backfillWorkflowId = (wallet: string) => `backfill/${wallet}`;
 export const walletActorWorkflowId = (wallet: string) => `wallet/${wallet}`;
 /** The wallet is part of the key: two tracked wallets on either side of one trade are two watches. */
 export const watchWorkflowId = (t: { wallet: string; signature: string; mint: string }) => `watch/${t.wallet}/${t.signature}/${t.mint}`;
+/** One delivery per (destination, moment version): a re-dispatched event or an unchanged update finds it. */
+export const alertDeliveryWorkflowId = (a: { destinationId: string; momentId: string; version: string }) => `alert/${a.destinationId}/${a.momentId}/${a.version}`;
+export const alertDigestWorkflowId = (destinationId: string, windowStartMs: number) => `alert-digest/${destinationId}/${windowStartMs}`;
 
 export const SCHEDULE_IDS = { priceRefresh: 'price-refresh', maintenance: 'maintenance', reconcileWallets: 'reconcile-wallets' } as const;
 

@@ -6,6 +6,8 @@ import { onShutdown } from '../lib/shutdown';
 import { createCardService } from '../adapters/rendering/card-service';
 import { createCardStore } from '../adapters/stores/card-store';
 import { RenderPool } from '../adapters/rendering/render-pool';
+import { SecretBox } from '../adapters/alerts/secret-box';
+import { outboundPolicyFor } from '../adapters/net/ssrf-guard';
 import { createWorker } from './run-worker';
 import { defaultSchedules, ensureSchedules } from './schedules';
 
@@ -30,7 +32,13 @@ async function main(): Promise<void> {
     identity: config.WORKER_IDENTITY,
     // Cards are drawn on a worker thread: a burst of woken watches must not stall the workflow tasks behind them.
     cards: createCardService({ db, store: createCardStore(config), render: (m, o) => renderPool.render(m, o) }),
+    alerts: {
+      box: new SecretBox(config.alertsKey),
+      sender: { policy: outboundPolicyFor(config.ENVIRONMENT), telegramBaseUrl: config.TELEGRAM_API_BASE_URL },
+      publicBaseUrl: config.publicBaseUrl,
+    },
   });
+  if (config.alertsKeyGenerated) log.warn('neither ALERTS_ENCRYPTION_KEY nor APP_SECRET is set: alert destinations saved by another process cannot be opened here');
   const temporal = parts.temporal;
   await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE, defaultSchedules({ reconcileEveryMs: config.RECONCILE_EVERY_MS, priceRefreshEveryMs: config.PRICE_REFRESH_EVERY_MS }), log);
   if (!config.RPC_PRIMARY) log.warn('RPC_PRIMARY is not set: backfills will find nothing to read');

@@ -5,6 +5,7 @@ import { SolanaRpcClient } from '../adapters/chain/solana-rpc';
 import { createHistoryProvider } from '../adapters/pricing/history-providers';
 import { JupiterClient } from '../adapters/pricing/jupiter';
 import type { CardService } from '../adapters/rendering/card-service';
+import type { AlertDeps } from '../activities/alerts/alert-activities';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { requestIdClientInterceptor } from '../lib/temporal-request-id';
@@ -25,6 +26,8 @@ export interface WorkerWiring {
   historyProvider?: { name: string; baseUrl?: string; apiKey?: string };
   /** Renders cards when moments change (omitted: the gateway renders them on demand). */
   cards?: CardService;
+  /** Delivers alerts (see activities/alerts). */
+  alerts?: AlertDeps;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start-up. */
   workflowBundlePath?: string;
   identity?: string;
@@ -72,7 +75,7 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
     : undefined;
   const jupiter = w.jupiterBaseUrl ? new JupiterClient({ baseUrl: w.jupiterBaseUrl, apiKey: w.jupiterApiKey }) : undefined;
   const history = w.historyProvider ? createHistoryProvider(w.historyProvider.name, w.historyProvider) : undefined;
-  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, cards: w.cards });
+  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, cards: w.cards, alerts: w.alerts });
   const common = {
     connection,
     namespace: w.namespace,

@@ -28,11 +28,12 @@ describe('configuration', () => {
       expect(problems).toMatch(/APP_SECRET/);
       expect(problems).toMatch(/DATABASE_URL/);
       expect(problems).toMatch(/HELIUS_WEBHOOK_AUTH/);
+      expect(problems).toMatch(/ALERTS_ENCRYPTION_KEY/);
     }
   });
 
   it('refuses anonymous access and half an R2 configuration', () => {
-    const prod = { ENVIRONMENT: 'production', APP_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/oof', HELIUS_WEBHOOK_AUTH: 'Bearer s3cret-s3cret' };
+    const prod = { ENVIRONMENT: 'production', APP_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/oof', HELIUS_WEBHOOK_AUTH: 'Bearer s3cret-s3cret', ALERTS_ENCRYPTION_KEY: 'ab'.repeat(32) };
     expect(loadConfig(prod).allowAnonymous).toBe(false);
     expect(() => loadConfig({ ...prod, AUTH_ALLOW_ANONYMOUS: 'true' })).toThrow(/AUTH_ALLOW_ANONYMOUS/);
     expect(() => loadConfig({ R2_ENDPOINT: 'https://acc.r2.cloudflarestorage.com' })).toThrow(/must be set together/);
