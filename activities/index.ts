@@ -1,5 +1,6 @@
 import type { Db } from '../lib/db';
 import type { OofWorkflows } from '../temporal/client';
+import { createAlertActivities, type AlertDeps } from './alerts/alert-activities';
 import { createAnalysisActivities } from './analysis/progress';
 import type { SolanaRpcClient } from '../adapters/chain/solana-rpc';
 import type { DetectionConfig } from '../domain/detection/config';
@@ -11,7 +12,6 @@ import { createReconcileActivities } from './ingestion/reconcile-activities';
 import type { HistoryProvider } from '../adapters/pricing/history-providers';
 import type { JupiterClient } from '../adapters/pricing/jupiter';
 import { createPriceActivities } from './pricing/price-activities';
-import type { PriceFeed } from '../adapters/pricing/price-feed';
 import { createWorkflowActivities } from './temporal/workflow-activities';
 import { createWatchStarter } from './watch/start-watches';
 import { createWatchActivities } from './watch/watch-activities';
@@ -23,9 +23,10 @@ export interface ActivityDeps {
   workflows?: OofWorkflows;
   jupiter?: JupiterClient;
   history?: HistoryProvider;
-  feed?: PriceFeed;
   detection?: Partial<DetectionConfig>;
   cards?: CardService;
+  /** Alert delivery (secrets key, outbound policy, public links); without it alerts fail with a clear reason. */
+  alerts?: AlertDeps;
 }
 
 /** Every activity the worker registers, built from the dependencies the worker wires in. */
@@ -40,7 +41,8 @@ export function createActivities(deps: ActivityDeps) {
     ...detection,
     ...createPriceActivities(deps),
     ...createWatchStarter(deps),
-    ...createWatchActivities({ ...deps, evaluate: (t, windowMs) => detection.evaluateTrade(t, { windowMs }) }),
+    ...createAlertActivities(deps),
+    ...createWatchActivities({ ...deps, evaluate: (t, opts) => detection.evaluateTrade(t, opts) }),
   };
 }
 

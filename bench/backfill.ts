@@ -10,7 +10,7 @@ import type { BenchResult } from './machine';
 import { analyzeWallets } from '../workflows';
 
 const ROOT = path.resolve(__dirname, '..');
-const FIXTURES = process.env.OOF_SHARED_DIR ? path.join(process.env.OOF_SHARED_DIR, 'fixtures') : path.resolve(ROOT, '../shared/fixtures');
+const FIXTURES = path.join(ROOT, 'fixtures');
 const WALLET = 'BSckwE8C23KskbMZg6qCKnhbxBPmoYp9zSWUWxzfqe6T';
 
 function template(rel: string): any {

@@ -1,7 +1,9 @@
 /** `npm run bench [-- name…] [-- --json]`: runs the benchmarks, prints their figures and the machine they ran on. */
 import { machine, type BenchResult } from './machine';
+import { alertsBench } from './alerts';
 import { backfillBench } from './backfill';
 import { cardsBench } from './cards';
+import { cliStartupBench } from './cli-startup';
 import { detectBench } from './detect';
 import { momentsApiBench } from './moments-api';
 import { parseBench } from './parse';
@@ -11,7 +13,7 @@ import { watchesBench } from './watches';
 import { webhookBench } from './webhook';
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
-  parse: () => parseBench(),
+  parse: () => parseBench({ rounds: Number(process.env.BENCH_ROUNDS ?? 3) }),
   webhook: () => webhookBench(),
   backfill: () => backfillBench(),
   detect: () => detectBench(),
@@ -20,6 +22,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'moments-api': () => momentsApiBench(),
   sse: () => sseBench(),
   soak: () => soakBench(),
+  'cli-startup': () => cliStartupBench(),
+  alerts: () => alertsBench(),
 };
 
 async function main(): Promise<void> {

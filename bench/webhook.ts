@@ -8,7 +8,7 @@ import { startBenchEnv } from './env';
 import { percentile, type BenchResult } from './machine';
 
 const ROOT = path.resolve(__dirname, '..');
-const FIXTURES = process.env.OOF_SHARED_DIR ? path.join(process.env.OOF_SHARED_DIR, 'fixtures') : path.resolve(ROOT, '../shared/fixtures');
+const FIXTURES = path.join(ROOT, 'fixtures');
 const AUTH = 'Bearer bench-webhook-secret';
 
 /**

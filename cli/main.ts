@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './errors';
-import { detectCommand } from './detect-command';
-import { analyze } from './analyze-command';
-import { parseCommand } from './parse-command';
-import { renderCommand } from './render-command';
+
+// Each command loads its own modules when it runs (rendering pulls in satori and resvg): `oof --help` and
+// `oof parse` start without paying for what they do not use.
 
 const USAGE = `usage: oof <command> [options]
 
@@ -14,6 +13,7 @@ commands:
                                 sorted by at then kind
   render [FILE|-] --out card.png
                                 render one moment (design §6) to a 1200×630 PNG
+  report [FILE|-]               print the FIFO PnL report of { wallets, transactions, prices, now? } as JSON
   analyze W… [--follow] [--json] [--gateway URL] [--token T]
                                 start an analysis through the gateway (default $OOF_GATEWAY or
                                 http://127.0.0.1:8080); --follow shows progress and prints the moments
@@ -29,20 +29,30 @@ async function main(argv: string[]): Promise<number> {
     case 'parse': {
       const { values, positionals } = parseArgs({ args: rest, options: { wallet: { type: 'string' } }, allowPositionals: true });
       if (positionals.length > 1) throw new CliError('oof parse takes at most one FILE');
+      const { parseCommand } = await import('./parse-command');
       return parseCommand({ wallet: values.wallet, file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });
     }
     case 'detect': {
       const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
       if (positionals.length > 1) throw new CliError('oof detect takes at most one FILE');
+      const { detectCommand } = await import('./detect-command');
       return detectCommand({ file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });
     }
     case 'render': {
       const { values, positionals } = parseArgs({ args: rest, options: { out: { type: 'string' } }, allowPositionals: true });
       if (positionals.length > 1) throw new CliError('oof render takes at most one FILE');
+      const { renderCommand } = await import('./render-command');
       return renderCommand({ file: positionals[0], out: values.out }, process.stdin);
+    }
+    case 'report': {
+      const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
+      if (positionals.length > 1) throw new CliError('oof report takes at most one FILE');
+      const { reportCommand } = await import('./report-command');
+      return reportCommand({ file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });
     }
     case 'analyze': {
       const { values, positionals } = parseArgs({ args: rest, options: { follow: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, gateway: { type: 'string' }, token: { type: 'string' } }, allowPositionals: true });
+      const { analyze } = await import('./analyze-command');
       await analyze({ wallets: positionals, follow: values.follow!, json: values.json!, gateway: values.gateway ?? process.env.OOF_GATEWAY ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.OOF_TOKEN });
       return 0;
     }

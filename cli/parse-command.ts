@@ -1,14 +1,16 @@
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { ParseError, parseTransactions } from '../domain/parsing/parse';
 import { isSolanaAddress } from '../lib/solana-address';
 import { jsonArrayItems } from './json-array-stream';
 import { CliError } from './errors';
 
-// Below this a file is read whole: one JSON.parse is the fastest path. Above it (and V8 cannot hold a string much
-// past 512 MiB anyway) items are streamed one by one with bounded memory.
-const WHOLE_FILE_LIMIT = Number(process.env.OOF_PARSE_WHOLE_FILE_LIMIT ?? 400 * 1024 * 1024);
+// Below this a file is read whole with one JSON.parse. Above it items are streamed and parsed one by one: each
+// dies young, so the collector scavenges a few MB instead of promoting (and re-marking) the whole parsed file, which
+// made streaming the faster path from a few MB up (profiled: scavenges 33 ms against 241 ms on 75 MB), with memory
+// bounded (150 MB against 830 MB on 303 MB) and no 512 MiB string limit.
+const WHOLE_FILE_LIMIT = Number(process.env.OOF_PARSE_WHOLE_FILE_LIMIT ?? 8 * 1024 * 1024);
 
 async function* items(file: string | undefined, stdin: Readable): AsyncGenerator<unknown> {
   if (file && file !== '-') {
@@ -16,12 +18,22 @@ async function* items(file: string | undefined, stdin: Readable): AsyncGenerator
     if (size <= WHOLE_FILE_LIMIT) {
       let json: unknown;
       try {
-        json = JSON.parse(await readFile(file, 'utf8'));
+        // One synchronous read: the promise API reads in chunks through a string decoder, a tenth slower here.
+        json = JSON.parse(readFileSync(file, 'utf8'));
       } catch (e) {
         throw new CliError(`${file} is not valid JSON: ${(e as Error).message}`);
       }
-      if (Array.isArray(json)) yield* json;
-      else yield json;
+      if (!Array.isArray(json)) {
+        yield json;
+        return;
+      }
+      // Each item is let go once handed out: the heap stops growing with the output, so the collector stops
+      // re-marking the whole input over and over.
+      for (let i = 0; i < json.length; i++) {
+        const item: unknown = json[i];
+        json[i] = undefined;
+        yield item;
+      }
       return;
     }
     yield* guarded(jsonArrayItems(createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })), file);

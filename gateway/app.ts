@@ -8,8 +8,12 @@ import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { createDynamicVerifier, defaultIssuers, defaultJwksUrl } from './auth/dynamic-jwt';
-import { requireAuth } from './auth/middleware';
-import { problemMiddleware } from './problem';
+import { requireAuth, type Principal } from './auth/middleware';
+import { createWalletPolicy } from './auth/policy';
+import { secretsEqual } from './webhooks/secret-compare';
+import { walletsRouter } from './routes/wallets';
+import { SseHub } from './streams/sse';
+import { Problem, problemMiddleware } from './problem';
 import { createLimits } from './rate-limits';
 import { createMetrics, type Metrics } from './metrics';
 import { openApiDocument } from './openapi';
@@ -20,6 +24,10 @@ import type { MomentFeed } from './streams/moment-feed';
 import { healthRouter } from './routes/health';
 import { cardsRouter } from './routes/cards';
 import { webRouter } from './routes/web';
+import { alertsRouter } from './routes/alerts';
+import { shareRouter } from './routes/share';
+import { SecretBox } from '../adapters/alerts/secret-box';
+import { outboundPolicyFor, type OutboundPolicy } from '../adapters/net/ssrf-guard';
 import { createCardService } from '../adapters/rendering/card-service';
 import { createCardStore, type CardStore } from '../adapters/stores/card-store';
 import type { Moment } from '../domain/detection/moment';
@@ -43,6 +51,10 @@ export interface GatewayDeps {
   renderPool?: RenderPool;
   /** Called after a webhook delivery stored new transactions (the dispatcher's nudge). */
   onWebhookStored?: () => void;
+  /** The process's open SSE streams (main.ts ends them on SIGTERM). */
+  sseHub?: SseHub;
+  /** Where alert destination URLs may point (default: by ENVIRONMENT, public https only in production). */
+  outboundPolicy?: OutboundPolicy;
 }
 
 export type AppRole = 'api' | 'indexer';
@@ -65,17 +77,63 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] } }, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(cors({
     origin: (ctx) => (d.config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
     exposeHeaders: ['X-Request-Id', 'Location', 'ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Idempotent-Replayed'],
     maxAge: 600,
   }));
 
-  const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE, config: d.config, registry: metrics.registry });
+  const env = d.config.DYNAMIC_ENVIRONMENT_ID;
+  const auth = requireAuth({
+    appSecret: d.config.appSecret,
+    serviceIds: d.config.serviceIds,
+    allowAnonymous: d.config.allowAnonymous,
+    log: d.log,
+    onDecision: (method, accepted) => metrics.authDecisions.inc({ method, accepted: String(accepted) }),
+    adminUserIds: d.config.adminUserIds,
+    verifyJwt: env
+      ? createDynamicVerifier({
+          environmentId: env,
+          jwksUrl: d.config.DYNAMIC_JWKS_URL ?? defaultJwksUrl(env),
+          issuers: d.config.dynamicIssuers.length ? d.config.dynamicIssuers : defaultIssuers(env),
+          audiences: d.config.dynamicAudiences,
+          cooldownMs: d.config.DYNAMIC_JWKS_COOLDOWN_MS,
+          maxAgeMs: d.config.DYNAMIC_JWKS_MAX_AGE_MS,
+          onKeyLookup: (result) => metrics.jwksLookups.inc({ result }),
+        })
+      : undefined,
+  });
+  const limits = createLimits(d.db, {
+    namespace: d.config.RATE_LIMIT_NAMESPACE,
+    ipPerMinute: d.config.RATE_LIMIT_IP_PER_MINUTE, userPerMinute: d.config.RATE_LIMIT_USER_PER_MINUTE,
+    walletAnalysesPerHour: d.config.RATE_LIMIT_WALLET_ANALYSES_PER_HOUR, analysesPerUserPerDay: d.config.ANALYSES_PER_USER_PER_DAY,
+    authFailuresPerMinute: d.config.AUTH_FAILURES_PER_MINUTE, publicPerMinute: d.config.RATE_LIMIT_PUBLIC_PER_MINUTE,
+  }, d.redis);
+  /** Authenticates (sets ctx.state.principal), each failure counted against the address. */
+  const authenticate = (ctx: Koa.Context) => limits.guardAuthentication(ctx, () => auth(ctx, async () => undefined));
+  const metricsToken = d.config.METRICS_TOKEN;
+  // /health/detailed and /metrics: a service token or an admin's JWT (and, for /metrics, METRICS_TOKEN for scrapers).
+  const operatorOnly = async (ctx: Koa.Context, what: 'health' | 'metrics') => {
+    if (what === 'metrics' && metricsToken && secretsEqual(ctx.get('authorization'), `Bearer ${metricsToken}`)) return;
+    await authenticate(ctx);
+    const p = ctx.state.principal as Principal;
+    if (p.role === 'anonymous') throw new Problem(401, 'Unauthorized', 'operators only: send a service token or an admin\'s token', {}, { 'WWW-Authenticate': 'Bearer realm="oof"' });
+    if (p.role !== 'service' && p.role !== 'admin') throw new Problem(403, 'Forbidden', 'operators only (a service token or an admin\'s token)');
+  };
+  const policy = createWalletPolicy(d.db, { accessDays: d.config.WALLET_ACCESS_DAYS });
+  const sseHub = d.sseHub ?? new SseHub();
+
+  const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE, config: d.config, registry: metrics.registry, operatorOnly, cacheMs: d.config.HEALTH_CACHE_MS });
   app.use(health.routes()).use(health.allowedMethods());
+  // Everything public (cards, documents, the web page) is limited per address; /v1 has its own limits below.
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith('/webhooks/') && (!ctx.path.startsWith('/v1/') || ctx.path.startsWith('/v1/cards/'))) await limits.publicPerAddress(ctx);
+    return next();
+  });
   const doc = openApiDocument(d.config.MAX_WALLETS_PER_ANALYSIS);
   app.use(async (ctx, next) => {
     if (ctx.method !== 'GET' || ctx.path !== '/openapi.json') return next();
+    (ctx as any)._matchedRoute = '/openapi.json';
     ctx.body = doc;
   });
 
@@ -95,54 +153,42 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   const smallJson = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' });
   app.use(async (ctx, next) => (ctx.path.startsWith('/webhooks/') ? next() : smallJson(ctx, next)));
 
-  const env = d.config.DYNAMIC_ENVIRONMENT_ID;
-  const auth = requireAuth({
-    appSecret: d.config.appSecret,
-    serviceIds: d.config.serviceIds,
-    allowAnonymous: d.config.allowAnonymous,
-    log: d.log,
-    onDecision: (method, accepted) => metrics.authDecisions.inc({ method, accepted: String(accepted) }),
-    adminUserIds: d.config.adminUserIds,
-    verifyJwt: env
-      ? createDynamicVerifier({
-          environmentId: env,
-          jwksUrl: d.config.DYNAMIC_JWKS_URL ?? defaultJwksUrl(env),
-          issuers: d.config.dynamicIssuers.length ? d.config.dynamicIssuers : defaultIssuers(env),
-          audiences: d.config.dynamicAudiences,
-          cooldownMs: d.config.DYNAMIC_JWKS_COOLDOWN_MS,
-          onKeyLookup: (result) => metrics.jwksLookups.inc({ result }),
-        })
-      : undefined,
-  });
-  const limits = createLimits(d.db, {
-    namespace: d.config.RATE_LIMIT_NAMESPACE,
-    ipPerMinute: d.config.RATE_LIMIT_IP_PER_MINUTE, userPerMinute: d.config.RATE_LIMIT_USER_PER_MINUTE,
-    walletAnalysesPerHour: d.config.RATE_LIMIT_WALLET_ANALYSES_PER_HOUR, analysesPerUserPerDay: d.config.ANALYSES_PER_USER_PER_DAY,
-  }, d.redis);
   const analyses = analysesRouter({
     limits,
+    policy,
     onWorkflowStart: (type) => metrics.workflowStarts.inc({ type }),
     db: d.db,
     temporal: d.temporal,
     taskQueue: d.config.TEMPORAL_TASK_QUEUE,
     maxWallets: d.config.MAX_WALLETS_PER_ANALYSIS,
-    watchPollMs: d.config.WATCH_POLL_MS,
     log: d.log,
   });
-  const web = webRouter({ cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined });
+  const web = webRouter({ cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined, isPrivate: (w) => policy.isPrivate(w) });
   app.use(web.routes()).use(web.allowedMethods());
   // Cards are public (shareable); everything else under /v1 needs a caller.
   const store = d.cardStore ?? createCardStore(d.config);
   const render = d.renderPool ? (m: Moment, o: RenderOptions) => d.renderPool!.render(m, o) : undefined;
-  const cards = cardsRouter({ db: d.db, store, cards: createCardService({ db: d.db, store, render }) });
+  const cards = cardsRouter({ db: d.db, store, cards: createCardService({ db: d.db, store, render }), policy });
   app.use(cards.routes()).use(cards.allowedMethods());
-  app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, () => limits.perCaller(ctx, next)) : next()));
+  const share = shareRouter({ db: d.db, publicBaseUrl: d.config.PUBLIC_BASE_URL?.replace(/\/$/, ''), cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined, isPrivate: (w) => policy.isPrivate(w) });
+  app.use(share.routes()).use(share.allowedMethods());
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith('/v1/')) return next();
+    await limits.perAddress(ctx);
+    await authenticate(ctx);
+    await limits.perCaller(ctx);
+    return next();
+  });
   app.use(analyses.routes()).use(analyses.allowedMethods());
   const moments = momentsRouter({
-    db: d.db, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients,
+    db: d.db, policy, sseHub, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients,
     heartbeatMs: d.config.SSE_HEARTBEAT_MS, maxBufferedBytes: d.config.SSE_MAX_BUFFERED_BYTES,
   });
   app.use(moments.routes()).use(moments.allowedMethods());
-  routeTable.set(app, [health, webhook, cards, analyses, moments].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
+  const wallets = walletsRouter({ policy });
+  app.use(wallets.routes()).use(wallets.allowedMethods());
+  const alerts = alertsRouter({ db: d.db, box: new SecretBox(d.config.alertsKey), policy: d.outboundPolicy ?? outboundPolicyFor(d.config.ENVIRONMENT), walletPolicy: policy });
+  app.use(alerts.routes()).use(alerts.allowedMethods());
+  routeTable.set(app, [health, webhook, cards, analyses, moments, wallets, alerts].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
   return app;
 }

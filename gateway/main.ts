@@ -8,9 +8,11 @@ import { requestIdClientInterceptor } from '../lib/temporal-request-id';
 import { onShutdown } from '../lib/shutdown';
 import { RenderPool } from '../adapters/rendering/render-pool';
 import { MomentFeed } from './streams/moment-feed';
+import { SseHub } from './streams/sse';
 import { createApp, type AppRole } from './app';
 import { listen } from './server';
 import { WebhookDispatcher } from './webhooks/dispatcher';
+import { AlertDispatcher } from './alerts/dispatcher';
 
 /** `gateway/main.ts` serves the API; `gateway/main.ts indexer` only the webhook receiver, on INDEXER_PORT. */
 async function main(): Promise<void> {
@@ -24,18 +26,27 @@ async function main(): Promise<void> {
   const db = createDb(database.url, { applicationName: `oof-${role}` });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [requestIdClientInterceptor] } });
-  const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, watchPollMs: config.WATCH_POLL_MS });
+  const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log });
   dispatcher.start();
+  const alertDispatcher = new AlertDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, perWindow: config.ALERTS_PER_HOUR, maxAttempts: config.ALERTS_MAX_ATTEMPTS });
+  alertDispatcher.start();
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   const renderPool = role === 'api' ? new RenderPool() : undefined;
   const feed = role === 'api' ? new MomentFeed(db, database.url, log) : undefined;
   await feed?.start();
-  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge(), renderPool, feed, redis }, role);
-  const server = await listen(app, role === 'api' ? config.PORT : config.INDEXER_PORT);
-  log.info({ url: `http://127.0.0.1:${server.port}`, role }, 'listening');
+  // A published moment wakes the alert dispatcher at once; without a feed (indexer) it polls every second.
+  feed?.subscribe(() => alertDispatcher.nudge());
+  const sseHub = new SseHub();
+  const app = createApp({ config, db, temporal, log, onWebhookStored: () => dispatcher.nudge(), renderPool, feed, redis, sseHub }, role);
+  const server = await listen(app, role === 'api' ? config.PORT : config.INDEXER_PORT, config.host);
+  log.info({ url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`, host: config.host, port: server.port, role }, 'listening');
   onShutdown(log, async () => {
-    await server.close(config.SHUTDOWN_GRACE_MS);
+    const closing = server.close(config.SHUTDOWN_GRACE_MS);
+    // Streams never finish by themselves: tell their clients when to come back and end them now, not after the grace.
+    sseHub.closeAll(1000 + Math.floor(Math.random() * 2000));
+    await closing;
     await dispatcher.stop();
+    await alertDispatcher.stop();
     await renderPool?.close();
     await feed?.stop();
     redis?.disconnect();

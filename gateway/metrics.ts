@@ -22,8 +22,8 @@ export function createMetrics() {
       try {
         await next();
       } finally {
-        // The matched route pattern, never the raw path: ids would explode the label set.
-        const route = (ctx as any)._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
+        // The matched route pattern, never the raw path: ids and junk paths would grow the label set without bound.
+        const route = (ctx as any)._matchedRoute ?? 'unmatched';
         end({ method: ctx.method, route: String(route), status: String(ctx.status) });
       }
     },

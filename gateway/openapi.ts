@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { analyzeBodySchema } from './routes/analyses';
 import { listMomentsQuery } from './routes/moments';
+import { walletPrivacyBody } from './routes/wallets';
+import { createDestinationBody } from './routes/alerts';
 
 const problem = { $ref: '#/components/schemas/Problem' };
 const moment = { $ref: '#/components/schemas/Moment' };
@@ -54,6 +56,26 @@ export function openApiDocument(maxWallets = 25): Record<string, unknown> {
             totalMissedUsd: { type: 'string' }, worst: { type: 'array', items: { $ref: '#/components/schemas/Moment' } },
           },
         },
+        WalletPrivacy: { type: 'object', required: ['wallet', 'private'], properties: { wallet: { type: 'string' }, private: { type: 'boolean' } } },
+        AlertDestination: {
+          type: 'object', required: ['id', 'kind', 'label', 'target', 'filters', 'status', 'createdAt', 'links'],
+          properties: {
+            id: { type: 'string' }, kind: { enum: ['webhook', 'discord', 'telegram'] }, label: { type: ['string', 'null'] },
+            target: { type: 'string', description: 'a hint (host, chat id); secrets are never returned' },
+            filters: {
+              type: 'object', required: ['wallets', 'kinds', 'minSeverity', 'statuses'],
+              properties: { wallets: { type: 'array', items: { type: 'string' } }, kinds: { type: ['array', 'null'], items: { enum: ['S2E', 'BHD', 'BadRoute', 'IdleYield'] } }, minSeverity: { type: 'string' }, statuses: { type: 'array', items: { enum: ['provisional', 'final'] } } },
+            },
+            status: {
+              type: 'object', required: ['state', 'reason', 'consecutiveFailures', 'lastError', 'lastSuccessAt', 'lastFailureAt'],
+              properties: { state: { enum: ['active', 'paused'] }, reason: { type: ['string', 'null'], description: 'why it was paused' }, consecutiveFailures: { type: 'integer' }, lastError: { type: ['string', 'null'] }, lastSuccessAt: { type: ['string', 'null'], format: 'date-time' }, lastFailureAt: { type: ['string', 'null'], format: 'date-time' } },
+            },
+            createdAt: { type: 'string', format: 'date-time' },
+            links: { type: 'object', required: ['self'], properties: { self: { type: 'string' } } },
+            signingSecret: { type: 'string', description: 'generic webhooks: the OOF-Signature key, in the creation answer only' },
+            deliveriesLastDay: { type: 'object', additionalProperties: { type: 'integer' }, description: 'GET one: deliveries of the last 24 h by outcome (sent, held, digested, failed, skipped)' },
+          },
+        },
         Moment: {
           type: 'object', required: ['id', 'kind', 'wallet', 'mint', 'at', 'pct', 'missedUsd', 'severity', 'status', 'explain'],
           properties: {
@@ -72,12 +94,25 @@ export function openApiDocument(maxWallets = 25): Record<string, unknown> {
       '/v1/moments/{id}': { get: { summary: 'One moment', security: secured, parameters: [pathParam('id', 'moment id (ULID)')], responses: { 200: { description: 'the moment', ...json(moment) }, 404: problemResponse('unknown moment'), ...errors } } },
       '/v1/stream/moments': { get: { summary: 'Live new and updated moments (EventSource may pass the token as access_token)', security: secured, parameters: [{ name: 'wallet', in: 'query', schema: { type: 'string' } }, { name: 'access_token', in: 'query', schema: { type: 'string' } }, { name: 'Last-Event-ID', in: 'header', schema: { type: 'string' } }], responses: { ...sse('moment.created, moment.updated, moment.finalized'), ...errors } } },
       '/v1/wallets/{address}/summary': { get: { summary: 'Counts by kind, worst moments, missed USD', security: secured, parameters: [pathParam('address', 'Solana address')], responses: { 200: { description: 'the summary', ...json({ $ref: '#/components/schemas/WalletSummary' }) }, 403: problemResponse('not your wallet'), ...errors } } },
-      '/v1/cards/moment/{file}': { get: { summary: 'A moment\'s 1200×630 card (public, shareable; ETag, immutable caching)', parameters: [pathParam('file', '<moment id>.png')], responses: { 200: { description: 'PNG', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } }, 302: { description: 'redirect to the public bucket URL' }, 304: { description: 'not modified' }, 400: problemResponse('not <ULID>.png'), 404: problemResponse('unknown moment') } } },
+      '/v1/wallets/{address}/privacy': {
+        get: { summary: 'Whether the wallet is private (readable by whoever may read the wallet)', security: secured, parameters: [pathParam('address', 'Solana address')], responses: { 200: { description: 'its privacy', ...json({ $ref: '#/components/schemas/WalletPrivacy' }) }, 403: problemResponse('not a wallet you may read'), ...errors } },
+        put: { summary: 'Make the wallet private (others\' analyses refused, their access ended) or public again; its verified owners only', security: secured, parameters: [pathParam('address', 'Solana address')], requestBody: { required: true, ...json(toSchema(walletPrivacyBody)) }, responses: { 200: { description: 'the new privacy', ...json({ $ref: '#/components/schemas/WalletPrivacy' }) }, 403: problemResponse('not a verified owner of the wallet'), 415: problemResponse('not JSON'), ...errors } },
+      },
+      '/v1/cards/moment/{file}': { get: { summary: 'A moment\'s 1200×630 card (public, shareable; ETag, immutable caching; none for private wallets)', parameters: [pathParam('file', '<moment id>.png')], responses: { 200: { description: 'PNG', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } }, 302: { description: 'redirect to the public bucket URL' }, 304: { description: 'not modified' }, 400: problemResponse('not <ULID>.png'), 404: problemResponse('unknown moment'), 429: problemResponse('rate limited') } } },
+      '/v1/alerts/destinations': {
+        post: { summary: 'Add an alert destination (generic webhook, Discord webhook or Telegram chat) for your wallets', security: secured, requestBody: { required: true, ...json(toSchema(createDestinationBody)) }, responses: { 201: { description: 'created (Location: the destination); a generated signingSecret is in this answer only', ...json({ $ref: '#/components/schemas/AlertDestination' }) }, 403: problemResponse('not your wallet'), 409: problemResponse('too many destinations'), 415: problemResponse('not JSON'), ...errors } },
+        get: { summary: 'Your alert destinations', security: secured, responses: { 200: { description: 'the list', ...json({ type: 'object', properties: { destinations: { type: 'array', items: { $ref: '#/components/schemas/AlertDestination' } } } }) }, ...errors } },
+      },
+      '/v1/alerts/destinations/{id}': {
+        get: { summary: 'One destination with its delivery status (paused and why)', security: secured, parameters: [pathParam('id', 'destination id (ULID)')], responses: { 200: { description: 'the destination', ...json({ $ref: '#/components/schemas/AlertDestination' }) }, 404: problemResponse('unknown (or not yours)'), ...errors } },
+        delete: { summary: 'Delete a destination (deliveries stop at once)', security: secured, parameters: [pathParam('id', 'destination id (ULID)')], responses: { 204: { description: 'deleted' }, 404: problemResponse('unknown (or not yours)'), ...errors } },
+      },
+      '/v1/alerts/destinations/{id}/resume': { post: { summary: 'Resume a paused destination', security: secured, parameters: [pathParam('id', 'destination id (ULID)')], responses: { 200: { description: 'the destination, active again', ...json({ $ref: '#/components/schemas/AlertDestination' }) }, 404: problemResponse('unknown (or not yours)'), ...errors } } },
       '/webhooks/helius': { post: { summary: 'Helius webhook deliveries (enhanced or raw), authenticated by the configured Authorization value', requestBody: { required: true, ...json({ type: 'array', minItems: 1, items: { type: 'object' } }) }, responses: { 200: { description: 'stored', ...json({ type: 'object', properties: { received: { type: 'integer' }, new: { type: 'integer' } } }) }, 400: problemResponse('malformed'), 401: problemResponse('bad Authorization'), 413: problemResponse('too large'), 415: problemResponse('not JSON'), 503: problemResponse('not enabled') } } },
       '/health': { get: { summary: 'Liveness', responses: { 200: { description: 'alive' } } } },
       '/health/ready': { get: { summary: 'Readiness: Postgres and Temporal', responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } } } },
-      '/health/detailed': { get: { summary: 'Every dependency with latency', responses: { 200: { description: 'ok or degraded' }, 503: { description: 'unavailable' } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } } },
+      '/health/detailed': { get: { summary: 'Every dependency with latency, cached a few seconds (operators: a service token or an admin)', security: secured, responses: { 200: { description: 'ok or degraded' }, 403: problemResponse('not an operator'), 503: { description: 'unavailable' }, ...errors } } },
+      '/metrics': { get: { summary: 'Prometheus metrics (operators, or METRICS_TOKEN)', security: secured, responses: { 200: { description: 'text exposition format' }, 403: problemResponse('not an operator'), ...errors } } },
       '/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } } },
     },
   };

@@ -38,7 +38,10 @@ export function problemMiddleware(log: Logger) {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) send(ctx, 404, 'Not Found', `no route for ${ctx.method} ${ctx.path}`, {});
-      if (ctx.status === 405 && ctx.body === undefined) send(ctx, 405, 'Method Not Allowed', `${ctx.method} is not allowed on ${ctx.path}`, {});
+      // The router answers a method it implements nowhere (PATCH, DELETE…) with an empty 501: for a client that is a
+      // method this path does not allow.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) send(ctx, 405, 'Method Not Allowed', `${ctx.method} is not allowed on ${ctx.path}`, {});
+      if (ctx.status >= 400 && ctx.body === undefined) send(ctx, ctx.status, TITLES[ctx.status] ?? 'Error', undefined, {});
     } catch (err: any) {
       if (err instanceof Problem) {
         for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);

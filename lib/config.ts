@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { DEFAULT_TASK_QUEUE, DEFAULTS } from '../temporal/config';
+import { DEFAULT_TASK_QUEUE } from '../temporal/config';
 
 const optionalUrl = z.string().url().optional();
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -9,6 +9,8 @@ const schema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Where the gateway listens; unset: every interface in production, loopback elsewhere. */
+  HOST: z.preprocess(emptyAsUndefined, z.string().regex(/^[0-9A-Za-z.:-]{1,255}$/, 'must be an address or a host name').optional()),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
   DATA_DIR: z.string().default('.data'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -34,6 +36,14 @@ const schema = z.object({
   DYNAMIC_AUDIENCES: z.preprocess(emptyAsUndefined, z.string().optional()),
   ADMIN_USER_IDS: z.string().default(''),
   DYNAMIC_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
+  /** A key set older than this is fetched again (a revoked key stops working); kept while the JWKS is unreachable. */
+  DYNAMIC_JWKS_MAX_AGE_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
+  /** Bearer token that may read /metrics (a Prometheus scraper); operators (service token, admin) may too. */
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  /** How long /health/detailed reuses its dependency results. */
+  HEALTH_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** How long analysing a wallet lets its requester read the wallet's moments, summary and streams. */
+  WALLET_ACCESS_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   R2_ENDPOINT: z.preprocess(emptyAsUndefined, optionalUrl),
   R2_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -46,8 +56,6 @@ const schema = z.object({
   AUTH_ALLOW_ANONYMOUS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
   MAX_WALLETS_PER_ANALYSIS: z.coerce.number().int().min(1).max(1000).default(25),
   PRICE_REFRESH_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
-  WATCH_POLL_MS: z.coerce.number().int().min(100).default(DEFAULTS.watchPollMs),
-  WATCH_SLOTS: z.coerce.number().int().min(1).default(2000),
   /** How this worker names itself to Temporal (the task counts per worker in the UI and the scaling figures). */
   WORKER_IDENTITY: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(10_000).default(10 * 60_000),
@@ -58,11 +66,27 @@ const schema = z.object({
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_WALLET_ANALYSES_PER_HOUR: z.coerce.number().int().min(1).default(20),
   ANALYSES_PER_USER_PER_DAY: z.coerce.number().int().min(1).default(100),
+  /** Failed authentications an address may make a minute before its requests are refused (429). */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Requests a minute per address on the public routes (cards, /openapi.json, the web page). */
+  RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   /** A stream client further behind than this is dropped (it reconnects with Last-Event-ID and misses nothing). */
   SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1 << 20),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Absolute origin of this deployment: share pages, card URLs in alerts and intent links are built on it. */
+  PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
+  /** 32 bytes (64 hex digits or base64) encrypting alert destinations' secrets at rest. */
+  ALERTS_ENCRYPTION_KEY: z.preprocess(emptyAsUndefined, z.string().refine((v) => alertKeyBytes(v) !== undefined, 'must be 32 bytes as 64 hex digits or base64').optional()),
+  ALERTS_PER_HOUR: z.coerce.number().int().min(1).default(60),
+  ALERTS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  TELEGRAM_API_BASE_URL: z.string().url().default('https://api.telegram.org'),
 });
+
+function alertKeyBytes(v: string): Buffer | undefined {
+  const b = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  return b.length === 32 ? b : undefined;
+}
 
 export type RawConfig = z.infer<typeof schema>;
 export interface Config extends RawConfig {
@@ -75,6 +99,12 @@ export interface Config extends RawConfig {
   /** True when APP_SECRET was not given and a random one was made for this process (development only). */
   appSecretGenerated: boolean;
   appSecret: string;
+  /** HOST, or its default for the environment. */
+  host: string;
+  publicBaseUrl: string;
+  /** AES-256-GCM key of alert secrets: ALERTS_ENCRYPTION_KEY, else derived from APP_SECRET, else random (development). */
+  alertsKey: Buffer;
+  alertsKeyGenerated: boolean;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!c.APP_SECRET) problems.push('APP_SECRET: required in production (at least 32 characters)');
     if (!c.DATABASE_URL) problems.push('DATABASE_URL: required in production (the embedded Postgres is for development)');
     if (!c.HELIUS_WEBHOOK_AUTH) problems.push('HELIUS_WEBHOOK_AUTH: required in production');
+    if (!c.ALERTS_ENCRYPTION_KEY) problems.push('ALERTS_ENCRYPTION_KEY: required in production (32 bytes, hex or base64)');
   }
   if (c.ENVIRONMENT === 'production' && c.AUTH_ALLOW_ANONYMOUS === 'true') {
     problems.push('AUTH_ALLOW_ANONYMOUS: must not be true in production');
@@ -119,5 +150,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminUserIds: split(c.ADMIN_USER_IDS),
     appSecretGenerated: !c.APP_SECRET,
     appSecret: c.APP_SECRET ?? randomBytes(32).toString('hex'),
+    // A development gateway is not reachable from the network unless asked to be.
+    host: c.HOST ?? (c.ENVIRONMENT === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/$/, ''),
+    alertsKey: c.ALERTS_ENCRYPTION_KEY ? alertKeyBytes(c.ALERTS_ENCRYPTION_KEY)!
+      : c.APP_SECRET ? Buffer.from(hkdfSync('sha256', c.APP_SECRET, 'oof', 'alert-destination-secrets', 32)) : randomBytes(32),
+    alertsKeyGenerated: !c.ALERTS_ENCRYPTION_KEY && !c.APP_SECRET,
   };
 }

@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import { currentRequestId } from './request-context';
 
 /** JSON logs on stdout; secrets never reach them because the known carriers are redacted at the source. */
-export function createLogger(name: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(name: string, level: string = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
   return pino({
     name,
     level,
@@ -14,10 +14,10 @@ export function createLogger(name: string, level: string = process.env.LOG_LEVEL
       return requestId ? { requestId } : {};
     },
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', 'secret', '*.password'],
+      paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', 'secret', '*.password', 'access_token', '*.access_token'],
       censor: '[redacted]',
     },
-  });
+  }, destination);
 }
 
 export type { Logger };

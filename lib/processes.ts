@@ -3,15 +3,30 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Runs one of the project's TypeScript entry points (workers/main.ts, gateway/main.ts) as its own Node process. */
+/**
+ * Runs one of the project's TypeScript entry points (workers/main.ts, gateway/main.ts) as its own Node process. It
+ * gets an IPC channel only so that it learns when its parent is gone, however the parent died (lib/shutdown.ts then
+ * stops it): no child outlives its supervisor.
+ */
 export function spawnEntry(entry: string, env: NodeJS.ProcessEnv, opts: { silent?: boolean; args?: string[]; nodeArgs?: string[] } = {}): ChildProcess {
-  return spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, entry), ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, entry), ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: opts.silent ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    stdio: opts.silent ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
     // Its own process group: a terminal's Ctrl-C reaches only the supervisor, which then stops children in order.
     detached: true,
   });
+  // The channel must not keep the parent alive by itself.
+  child.channel?.unref();
+  return child;
+}
+
+/** Last resort on the way out (process 'exit' handlers cannot wait): SIGKILL each still-running child's group. */
+export function killGroupsNow(children: Iterable<{ pid?: number; exitCode: number | null; signalCode: NodeJS.Signals | null }>): void {
+  for (const c of children) {
+    if (!c.pid || c.exitCode !== null || c.signalCode !== null) continue;
+    try { process.kill(-c.pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
 }
 
 /** SIGTERM, then SIGKILL if the process has not exited within graceMs. */

@@ -1,20 +1,22 @@
-import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Config } from './config';
 import { createDb, ensureDatabase, migrateLatest } from './db';
 import { resolveDatabaseUrl } from './database-url';
 import type { Logger } from './logger';
-import { spawnEntry, stopProcess, waitForHttp } from './processes';
+import { killGroupsNow, waitForHttp } from './processes';
+import { DEFAULT_RESTARTS, Supervised, type RestartPolicy } from './supervisor';
 import { startDevServer, type DevServer } from './temporal-dev-server';
 
 export interface Stack { gatewayUrl: string; temporalUiUrl?: string; temporalAddress: string; stop(code?: number): Promise<void> }
 
 /**
  * The whole system on embedded defaults: Temporal dev server (unless TEMPORAL_ADDRESS is set), Postgres (embedded
- * unless DATABASE_URL), migrations, a worker and the gateway as child processes. stop() takes them down in order.
+ * unless DATABASE_URL), migrations, a worker and the gateway as child processes. A worker or gateway that dies is
+ * restarted with backoff; one that keeps dying stops the stack (`onUnexpectedExit`). stop() takes it all down in
+ * order, and should the supervisor exit without it, the children stop themselves (lib/shutdown.ts) or are killed.
  */
-export async function startStack(config: Config, log: Logger, extraEnv: Record<string, string> = {}, onUnexpectedExit?: () => void): Promise<Stack> {
-  const children: ChildProcess[] = [];
+export async function startStack(config: Config, log: Logger, extraEnv: Record<string, string> = {}, onUnexpectedExit?: () => void, restarts: RestartPolicy = restartPolicyOf(process.env)): Promise<Stack> {
+  const children: Supervised[] = [];
   let temporal: DevServer | undefined;
   let database: Awaited<ReturnType<typeof resolveDatabaseUrl>> | undefined;
   let stopping = false;
@@ -22,10 +24,14 @@ export async function startStack(config: Config, log: Logger, extraEnv: Record<s
     if (stopping) return;
     stopping = true;
     // Gateway first (no new work), then the worker drains, then the stores it was writing to.
-    for (const child of [...children].reverse()) await stopProcess(child);
+    for (const child of [...children].reverse()) await child.stop();
     await temporal?.stop();
     await database?.stop();
+    process.removeListener('exit', lastResort);
   };
+  // The last word if the process exits without stop() (process.exit elsewhere, an uncaught error): nothing survives.
+  const lastResort = () => killGroupsNow([...children.map((c) => c.current).filter((c) => c !== undefined), ...(temporal ? [{ pid: temporal.pid, exitCode: null, signalCode: null }] : [])]);
+  process.once('exit', lastResort);
   try {
     if (!process.env.TEMPORAL_ADDRESS) {
       temporal = await startDevServer({
@@ -44,13 +50,8 @@ export async function startStack(config: Config, log: Logger, extraEnv: Record<s
     if (applied.length) log.info({ applied }, 'migrations applied');
     const env = { ...extraEnv, DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalAddress, PORT: String(config.PORT) };
     for (const entry of ['workers/main.ts', 'gateway/main.ts']) {
-      const child = spawnEntry(entry, env);
-      child.once('exit', (code, signal) => {
-        if (!stopping) {
-          log.error({ entry, code, signal }, 'a process stopped unexpectedly');
-          onUnexpectedExit?.();
-        }
-      });
+      const child = new Supervised(entry, env, log, restarts, () => { if (!stopping) onUnexpectedExit?.(); });
+      child.start();
       children.push(child);
     }
     const gatewayUrl = `http://127.0.0.1:${config.PORT}`;
@@ -60,4 +61,15 @@ export async function startStack(config: Config, log: Logger, extraEnv: Record<s
     await stop();
     throw err;
   }
+}
+
+/** RESTART_BACKOFF_MS, RESTART_MAX (within RESTART_WINDOW_MS): how the stack restarts a child that died. */
+export function restartPolicyOf(env: NodeJS.ProcessEnv): RestartPolicy {
+  const n = (k: string, d: number) => (env[k] && /^\d+$/.test(env[k]!) ? Number(env[k]) : d);
+  return {
+    backoffMs: n('RESTART_BACKOFF_MS', DEFAULT_RESTARTS.backoffMs),
+    maxBackoffMs: DEFAULT_RESTARTS.maxBackoffMs,
+    maxRestarts: n('RESTART_MAX', DEFAULT_RESTARTS.maxRestarts),
+    windowMs: n('RESTART_WINDOW_MS', DEFAULT_RESTARTS.windowMs),
+  };
 }

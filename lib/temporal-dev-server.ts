@@ -1,4 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { access, constants, mkdir, rename, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -6,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
+const SETPRIV = '/usr/bin/setpriv';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const TEMPORAL_CLI_MODULE = `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
@@ -18,11 +20,11 @@ export function cacheDir(): string {
   return process.env.OOF_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'oof');
 }
 
-async function isExecutable(p: string): Promise<boolean> {
+export async function isExecutable(p: string): Promise<boolean> {
   return access(p, constants.X_OK).then(() => true, () => false);
 }
 
-async function onPath(name: string): Promise<string | undefined> {
+export async function onPath(name: string): Promise<string | undefined> {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, name);
     if (await isExecutable(candidate)) return candidate;
@@ -167,7 +169,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   // On a fresh DB file the server registers them itself; an existing file gets them through the operator API below.
   if (!dbExisted) for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
 
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // The kernel sends the server SIGTERM when its parent dies, however it died (util-linux setpriv, where there is one).
+  const [command, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'SIGTERM', '--', cli, ...args]] : [cli, args];
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const forward = (buf: Buffer) => buf.toString().split('\n').filter(Boolean).forEach((l) => opts.onOutput?.(l));
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);

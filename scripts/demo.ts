@@ -15,27 +15,33 @@ import { MarketReplayServer } from '../lib/replay/market-server';
 import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { startStack, type Stack } from '../lib/stack';
 
+const running: { stack?: Stack; rpc?: SolanaRpcReplayServer; market?: MarketReplayServer } = {};
+let stopping: Promise<never> | undefined;
+/** Every way out goes through here: the stack, the replay servers, then exit — no child is left behind. */
+function stopAll(code: number): Promise<never> {
+  stopping ??= (async () => {
+    await running.stack?.stop().catch(() => undefined);
+    await running.rpc?.stop().catch(() => undefined);
+    await running.market?.stop().catch(() => undefined);
+    process.exit(code);
+  })();
+  return stopping;
+}
+
 async function main(): Promise<void> {
   const exitAfter = process.argv.includes('--exit');
   const config = loadConfig({ LOG_LEVEL: 'error', ...process.env });
   const log = createLogger('oof-demo', config.LOG_LEVEL);
   const { transactions, prices } = demoDataset();
   const rpc = new SolanaRpcReplayServer();
+  running.rpc = rpc;
   rpc.add(transactions);
   const market = new MarketReplayServer();
+  running.market = market;
   for (const [mint, points] of Object.entries(prices)) market.setToken(mint, { decimals: mint === 'So11111111111111111111111111111111111111112' ? 9 : 6, history: points });
   market.setToken('EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', { decimals: 6, live: '1' });
   await rpc.start();
   await market.start();
-  const running: { stack?: Stack } = {};
-  const stopAll = async (code: number) => {
-    await running.stack?.stop();
-    await rpc.stop();
-    await market.stop();
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
 
   console.log(`replay chain: JSON-RPC ${rpc.url} (${rpc.size} transactions), prices ${market.url}\nstarting OOF…`);
   const stack = await startStack(config, log, {
@@ -65,7 +71,9 @@ async function main(): Promise<void> {
   console.log(`The web page ${stack.gatewayUrl}/ analyses wallets in the browser (try the two above). Ctrl-C stops everything.`);
 }
 
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
 main().catch((e) => {
   console.error(`demo failed: ${e instanceof Error ? e.message : e}`);
-  process.exit(1);
+  return stopAll(1);
 });

@@ -12,7 +12,13 @@ async function main(): Promise<void> {
   const dataDir = process.argv[3];
   if (!port || !dataDir) throw new Error('usage: embedded-postgres.ts <port> <dataDir>');
   const log = createLogger('oof-postgres', process.env.LOG_LEVEL ?? 'info');
-  await startEmbeddedPostgres({ dataDir: path.resolve(dataDir), port, log });
+  const started = startEmbeddedPostgres({ dataDir: path.resolve(dataDir), port, log });
+  // The process that started us is gone (lib/processes.ts gives us an IPC channel for this): stop, leave no orphan.
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => void started.then((pg) => pg.stop()).finally(() => process.exit(0)));
+  }
+  await started;
   process.stdout.write(`ready ${port}\n`);
 }
 

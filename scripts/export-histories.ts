@@ -47,8 +47,14 @@ async function main(): Promise<void> {
     await client.workflow.execute(analyzeWallets, { taskQueue: 'oof', workflowId: 'analysis/01HISTORY00000000000000000', args: [{ analysisId: '01HISTORY00000000000000000', wallets: [wallet], options: { pageSize: 1, pagesPerRun: 1 } }] });
     const actor = await client.workflow.signalWithStart(walletActor, { taskQueue: 'oof', workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 1500 }], signal: transactionsSignal, signalArgs: [{ signatures: transactions.map((t) => t.transaction.signatures[0]) }] });
     await actor.result();
-    await client.workflow.execute(postTradeWatch, { taskQueue: 'oof', workflowId: 'watch/history/mint', args: [{ wallet, signature: transactions[3].transaction.signatures[0], mint: 'JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN', side: 'buy', atMs: Date.now(), tradePrice: '0.5', windowMs: 2000, pollMs: 300, watchQueue: 'oof-watch', heartbeatTimeoutMs: 5000 }] });
+    // A watch woken by the refresh once (its price falls through the BHD trigger), then finalised at its end.
+    const jup = 'JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN';
+    const watchId = `watch/${wallet}/history/${jup}`;
+    const watch = await client.workflow.start(postTradeWatch, { taskQueue: 'oof', workflowId: watchId, args: [{ wallet, signature: transactions[3].transaction.signatures[0], mint: jup, side: 'buy', atMs: Date.now(), tradePrice: '0.5', quantity: '1000', windowMs: 6000 }] });
+    for (let i = 0; i < 50 && !(await db('price_alarms').where({ watch_id: watchId }).first()); i++) await new Promise((r) => setTimeout(r, 100));
+    market.setLive(jup, '0.1');
     await client.workflow.execute(refreshPrices, { taskQueue: 'oof', workflowId: 'refresh/history' });
+    await watch.result();
     await client.workflow.execute(reconcileWallets, { taskQueue: 'oof', workflowId: 'reconcile/history', args: [{}] });
     await client.workflow.execute(maintenance, { taskQueue: 'oof', workflowId: 'maintenance/history', args: [{}] });
     const ids: Array<[string, string]> = [];

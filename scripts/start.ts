@@ -21,6 +21,9 @@ async function main(): Promise<void> {
   // `on`, not `once`: Ctrl-C reaches npm too, which relays it, and a repeat must not kill us mid-cleanup.
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  // A bug of ours must not leave the children running either.
+  process.on('uncaughtException', (err) => { log.error({ err }, 'uncaught exception'); void stopAll(1); });
+  process.on('unhandledRejection', (err) => { log.error({ err }, 'unhandled rejection'); void stopAll(1); });
   try {
     stack = await startStack(config, log, {}, () => void stopAll(1));
     console.log(`\nOOF is running\n  gateway      ${stack.gatewayUrl}\n  temporal ui  ${stack.temporalUiUrl ?? `(external Temporal at ${stack.temporalAddress})`}\n  try          curl -XPOST ${stack.gatewayUrl}/v1/analyze -H 'content-type: application/json' -d '{"wallets":["<address>"]}'\n  offline demo npm run demo\nCtrl-C stops everything.\n`);

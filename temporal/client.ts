@@ -1,8 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { analyzeWallets } from '../workflows/analyze-wallets';
-import { postTradeWatch, type PostTradeWatchInput } from '../workflows/post-trade-watch';
+import { alertDigest, deliverAlert, type AlertDigestInput, type DeliverAlertInput } from '../workflows/deliver-alert';
+import { postTradeWatch, priceCrossedSignal, type PostTradeWatchInput, type PriceCrossed } from '../workflows/post-trade-watch';
 import { transactionsSignal, walletActor, type WalletActorInput } from '../workflows/wallet-actor';
-import { ANALYSIS_ID, analysisWorkflowId, WALLET, walletActorWorkflowId, watchWorkflowId } from './config';
+import { alertDeliveryWorkflowId, alertDigestWorkflowId, ANALYSIS_ID, analysisWorkflowId, WALLET, walletActorWorkflowId, watchWorkflowId } from './config';
 import type { AnalyzeRequest } from './types';
 
 /**
@@ -45,6 +46,54 @@ export class OofWorkflows {
         typedSearchAttributes: [{ key: WALLET, value: input.wallet }],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
+      return 'started';
+    } catch (e) {
+      if (e instanceof WorkflowExecutionAlreadyStartedError) return 'exists';
+      throw e;
+    }
+  }
+
+  /**
+   * Price refresh → postTradeWatch: its alarm's trigger was crossed. 'gone' when the watch no longer runs (its alarm
+   * is then stale). The watch ignores a step it is not armed at, so a repeated signal judges nothing twice.
+   */
+  async signalPriceCrossed(watchId: string, crossed: PriceCrossed): Promise<'signalled' | 'gone'> {
+    try {
+      await this.client.workflow.getHandle(watchId).signal(priceCrossedSignal, crossed);
+      return 'signalled';
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return 'gone';
+      throw e;
+    }
+  }
+
+  /**
+   * Alert dispatcher → deliverAlert(alert/<destination>/<moment>/<version>): a version is delivered once, ever, so
+   * a re-dispatched outbox event or an update that changed nothing finds the existing workflow and sends nothing.
+   */
+  async startAlertDelivery(input: DeliverAlertInput): Promise<'started' | 'exists'> {
+    return this.startOnce(() => this.client.workflow.start(deliverAlert, {
+      taskQueue: this.taskQueue,
+      workflowId: alertDeliveryWorkflowId(input),
+      args: [input],
+      typedSearchAttributes: [{ key: WALLET, value: input.moment.wallet }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    }));
+  }
+
+  /** A held alert → alertDigest(alert-digest/<destination>/<window>): one digest per destination and window. */
+  async startAlertDigest(input: AlertDigestInput): Promise<'started' | 'exists'> {
+    return this.startOnce(() => this.client.workflow.start(alertDigest, {
+      taskQueue: this.taskQueue,
+      workflowId: alertDigestWorkflowId(input.destinationId, input.windowStartMs),
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    }));
+  }
+
+  private async startOnce(start: () => Promise<unknown>): Promise<'started' | 'exists'> {
+    try {
+      await start();
       return 'started';
     } catch (e) {
       if (e instanceof WorkflowExecutionAlreadyStartedError) return 'exists';

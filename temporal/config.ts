@@ -5,8 +5,6 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 /** The main queue (workflows and short activities); TEMPORAL_TASK_QUEUE overrides it per deployment. */
 export const DEFAULT_TASK_QUEUE = 'oof';
-/** Where the long, mostly sleeping watch activities run: a worker with many activity slots. */
-export const watchQueueOf = (taskQueue: string) => `${taskQueue}-watch`;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -14,13 +12,27 @@ const DAY = 24 * HOUR;
 /** Production durations; every one is also an argument so tests run the same code in seconds. */
 export const DEFAULTS = {
   watchWindowMs: 7 * DAY,
-  watchPollMs: HOUR,
+  /**
+   * How many times a watch's price alarm may wake it over its window: each wake costs 5 history events, the start and
+   * the end 12 in all, so 3 keeps a watch within 30 events.
+   */
+  watchAlarms: 3,
   /** A wallet actor ends after this long without a signal; the next webhook starts it again. */
   actorQuietPeriodMs: HOUR,
   /** Swaps younger than this when they arrive get a live route quote (BadRoute). */
   freshSwapMs: 10 * 60_000,
   outboxHorizonMs: 7 * DAY,
   thinSnapshotsAfterMs: 30 * DAY,
+  /**
+   * Heartbeat timeout of every long activity: how soon the work of a worker that died is retried elsewhere. Workers
+   * heartbeat every ≤ 5 s while an activity runs (workers/interceptors.ts), so this can be short.
+   */
+  heartbeatTimeoutMs: 15_000,
+  /** Alerts: a destination gets at most ALERTS_PER_HOUR per window; the rest go out as one digest at its end. */
+  alertWindowMs: HOUR,
+  /** Backoff of a failing delivery (doubling, with jitter, under any Retry-After the server sends). */
+  alertRetryBaseMs: 2000,
+  alertRetryMaxMs: 10 * 60_000,
 } as const;
 
 // Workflow ids are business keys: starting the same work twice finds the running one instead of duplicating it.
@@ -28,7 +40,11 @@ export const analysisWorkflowId = (analysisId: string) => `analysis/${analysisId
 export const walletAnalysisWorkflowId = (analysisId: string, wallet: string) => `analysis/${analysisId}/${wallet}`;
 export const backfillWorkflowId = (wallet: string) => `backfill/${wallet}`;
 export const walletActorWorkflowId = (wallet: string) => `wallet/${wallet}`;
-export const watchWorkflowId = (t: { signature: string; mint: string }) => `watch/${t.signature}/${t.mint}`;
+/** The wallet is part of the key: two tracked wallets on either side of one trade are two watches. */
+export const watchWorkflowId = (t: { wallet: string; signature: string; mint: string }) => `watch/${t.wallet}/${t.signature}/${t.mint}`;
+/** One delivery per (destination, moment version): a re-dispatched event or an unchanged update finds it. */
+export const alertDeliveryWorkflowId = (a: { destinationId: string; momentId: string; version: string }) => `alert/${a.destinationId}/${a.momentId}/${a.version}`;
+export const alertDigestWorkflowId = (destinationId: string, windowStartMs: number) => `alert-digest/${destinationId}/${windowStartMs}`;
 
 export const SCHEDULE_IDS = { priceRefresh: 'price-refresh', maintenance: 'maintenance', reconcileWallets: 'reconcile-wallets' } as const;
 

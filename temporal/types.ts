@@ -21,14 +21,14 @@ export interface AnalyzeWalletOptions {
   heartbeatTimeoutMs?: number;
   /** Judge as of this time instead of the clock (demos and tests replaying the past). */
   now?: string;
-  /** How open windows are watched (defaults: the detection window, hourly polls). */
+  /** How open windows are watched (defaults: the detection window, DEFAULTS.watchAlarms alarms). */
   watch?: WatchOptions;
 }
 
 export interface WatchOptions {
   windowMs?: number;
-  pollMs?: number;
-  heartbeatTimeoutMs?: number;
+  /** How many times a watch's price alarm may wake it over its window. */
+  alarms?: number;
 }
 
 export type WalletStage = 'queued' | 'backfilling' | 'detecting' | 'completed' | 'failed';

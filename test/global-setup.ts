@@ -1,25 +1,46 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb, migrateLatest } from '../lib/db';
 import { spawnEntry } from '../lib/processes';
+import { freePort } from '../lib/temporal-dev-server';
+import { ANALYSIS_ID, MOMENT_KINDS, WALLET } from '../temporal/config';
 import { workflowInterceptorModules } from '../workers/interceptors';
-import { freePort, startDevServer } from '../lib/temporal-dev-server';
+import { buildCli } from './setup/cli-build';
+import { findTestTools } from './setup/tools';
 
 /**
- * Once per `npm test`: a real Temporal dev server (same script as `npm start`), a fresh Postgres database with the
- * migrations applied, and one workflow bundle shared by every in-process test worker.
+ * Once per `npm test`: the tools the suites run (Temporal CLI, versitygw, Chromium: found, else built or installed),
+ * the CLI compiled from the current sources, one real Temporal dev server for the whole run, a fresh Postgres
+ * database with the migrations applied, and one workflow bundle shared by every in-process test worker.
  */
 export default async function globalSetup(): Promise<void> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'oof-test-'));
   const started = Date.now();
-  const temporal = await startDevServer({
-    dbFile: path.join(tmp, 'temporal.sqlite'),
-    port: await freePort(),
-    headless: true,
-    // Suggest continue-as-new early so the long-lived workflows take that path in seconds, not hours.
-    dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 300 },
+  const log = (m: string) => console.log(`[oof test setup] ${m}`);
+  const tools = await findTestTools(log);
+  process.env.TEMPORAL_CLI = tools.temporalCli;
+  process.env.VERSITYGW = tools.versitygw;
+  process.env.CHROMIUM_PATH = tools.chromium;
+  await buildCli(log);
+
+  // @temporalio/testing's local environment over the CLI found or built above (never its download), one for the
+  // whole run: a server per suite would cost each file a start-up and split two cores further.
+  const temporal = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: tools.temporalCli },
+      ip: '127.0.0.1',
+      port: await freePort(),
+      dbFilename: path.join(tmp, 'temporal.sqlite'),
+      searchAttributes: [WALLET, MOMENT_KINDS, ANALYSIS_ID],
+      extraArgs: [
+        '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+        // Suggest continue-as-new early so the long-lived workflows take that path in seconds, not hours.
+        '--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=300',
+      ],
+    },
   });
   (globalThis as any).__OOF_TEST__ = { tmp, temporal };
 

@@ -5,7 +5,7 @@ import { stopProcess } from '../lib/processes';
 export default async function globalTeardown(): Promise<void> {
   const t = (globalThis as any).__OOF_TEST__;
   if (!t) return;
-  await t.temporal?.stop();
+  await t.temporal?.teardown();
   if (t.adminUrl && t.dbName) {
     const admin = createDb(t.adminUrl, { poolMax: 1 });
     try {

@@ -5,6 +5,9 @@ import { createLogger } from '../lib/logger';
 import { onShutdown } from '../lib/shutdown';
 import { createCardService } from '../adapters/rendering/card-service';
 import { createCardStore } from '../adapters/stores/card-store';
+import { RenderPool } from '../adapters/rendering/render-pool';
+import { SecretBox } from '../adapters/alerts/secret-box';
+import { outboundPolicyFor } from '../adapters/net/ssrf-guard';
 import { createWorker } from './run-worker';
 import { defaultSchedules, ensureSchedules } from './schedules';
 
@@ -13,6 +16,7 @@ async function main(): Promise<void> {
   const log = createLogger('oof-worker', config.LOG_LEVEL);
   const database = await resolveDatabaseUrl(config, log);
   const db = createDb(database.url, { applicationName: 'oof-worker' });
+  const renderPool = new RenderPool(1);
   const parts = await createWorker({
     temporalAddress: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -25,10 +29,16 @@ async function main(): Promise<void> {
     jupiterBaseUrl: config.JUPITER_BASE_URL,
     jupiterApiKey: config.JUPITER_API_KEY,
     historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
-    watchSlots: config.WATCH_SLOTS,
     identity: config.WORKER_IDENTITY,
-    cards: createCardService({ db, store: createCardStore(config) }),
+    // Cards are drawn on a worker thread: a burst of woken watches must not stall the workflow tasks behind them.
+    cards: createCardService({ db, store: createCardStore(config), render: (m, o) => renderPool.render(m, o) }),
+    alerts: {
+      box: new SecretBox(config.alertsKey),
+      sender: { policy: outboundPolicyFor(config.ENVIRONMENT), telegramBaseUrl: config.TELEGRAM_API_BASE_URL },
+      publicBaseUrl: config.publicBaseUrl,
+    },
   });
+  if (config.alertsKeyGenerated) log.warn('neither ALERTS_ENCRYPTION_KEY nor APP_SECRET is set: alert destinations saved by another process cannot be opened here');
   const temporal = parts.temporal;
   await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE, defaultSchedules({ reconcileEveryMs: config.RECONCILE_EVERY_MS, priceRefreshEveryMs: config.PRICE_REFRESH_EVERY_MS }), log);
   if (!config.RPC_PRIMARY) log.warn('RPC_PRIMARY is not set: backfills will find nothing to read');
@@ -36,6 +46,7 @@ async function main(): Promise<void> {
   const close = async () => {
     await running;
     await parts.close();
+    await renderPool.close();
     await db.destroy();
     await database.stop();
   };

@@ -4,14 +4,13 @@ import { createActivities } from '../activities';
 import { SolanaRpcClient } from '../adapters/chain/solana-rpc';
 import { createHistoryProvider } from '../adapters/pricing/history-providers';
 import { JupiterClient } from '../adapters/pricing/jupiter';
-import { PriceFeed } from '../adapters/pricing/price-feed';
 import type { CardService } from '../adapters/rendering/card-service';
+import type { AlertDeps } from '../activities/alerts/alert-activities';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { requestIdClientInterceptor } from '../lib/temporal-request-id';
 import { OofWorkflows } from '../temporal/client';
-import { watchQueueOf } from '../temporal/config';
-import { isEarlyActivityStartLine, requestIdActivityInterceptors, workflowInterceptorModules } from './interceptors';
+import { isEarlyActivityStartLine, keepAliveActivityInterceptors, requestIdActivityInterceptors, workflowInterceptorModules } from './interceptors';
 
 export interface WorkerWiring {
   temporalAddress: string;
@@ -27,8 +26,8 @@ export interface WorkerWiring {
   historyProvider?: { name: string; baseUrl?: string; apiKey?: string };
   /** Renders cards when moments change (omitted: the gateway renders them on demand). */
   cards?: CardService;
-  /** Activity slots of the watch worker: one per trade being watched (they mostly sleep). */
-  watchSlots?: number;
+  /** Delivers alerts (see activities/alerts). */
+  alerts?: AlertDeps;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start-up. */
   workflowBundlePath?: string;
   identity?: string;
@@ -56,7 +55,7 @@ function installRuntimeLogger(log: Logger): void {
 }
 
 export interface RunningWorkerParts {
-  /** The main worker (workflows and short activities on taskQueue) and the watch worker (`<taskQueue>-watch`). */
+  /** The worker of taskQueue: workflows (watches included: they sleep in Temporal, not in a slot) and activities. */
   workers: Worker[];
   temporal: Client;
   run(): Promise<void>;
@@ -76,14 +75,13 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
     : undefined;
   const jupiter = w.jupiterBaseUrl ? new JupiterClient({ baseUrl: w.jupiterBaseUrl, apiKey: w.jupiterApiKey }) : undefined;
   const history = w.historyProvider ? createHistoryProvider(w.historyProvider.name, w.historyProvider) : undefined;
-  const feed = jupiter ? new PriceFeed(jupiter, w.db) : undefined;
-  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, feed, cards: w.cards });
+  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, cards: w.cards, alerts: w.alerts });
   const common = {
     connection,
     namespace: w.namespace,
     activities,
     // A prebuilt bundle already holds the workflow interceptors (it must be built with workflowInterceptorModules).
-    interceptors: { activity: [requestIdActivityInterceptors], ...(w.workflowBundlePath ? {} : { workflowModules: workflowInterceptorModules }) },
+    interceptors: { activity: [requestIdActivityInterceptors, keepAliveActivityInterceptors], ...(w.workflowBundlePath ? {} : { workflowModules: workflowInterceptorModules }) },
     ...(w.identity ? { identity: w.identity } : {}),
     // On SIGTERM: stop polling, give activities in flight time to finish, then cancel them (they are idempotent).
     shutdownGraceTime: '10 seconds',
@@ -94,8 +92,7 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
     taskQueue: w.taskQueue,
     ...(w.workflowBundlePath ? { workflowBundle: { codePath: w.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
   });
-  const watch = await Worker.create({ ...common, taskQueue: watchQueueOf(w.taskQueue), maxConcurrentActivityTaskExecutions: w.watchSlots ?? 2000 });
-  const workers = [main, watch];
+  const workers = [main];
   return {
     workers,
     temporal,

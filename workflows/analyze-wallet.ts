@@ -1,7 +1,7 @@
-import { executeChild, log, proxyActivities, upsertSearchAttributes, workflowInfo, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { executeChild, log, proxyActivities, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { backfillWallet } from './backfill-wallet';
-import { backfillWorkflowId, DEFAULTS, MOMENT_KINDS, WALLET, watchQueueOf } from '../temporal/config';
+import { backfillWorkflowId, DEFAULTS, MOMENT_KINDS, WALLET } from '../temporal/config';
 import type { AnalyzeWalletOptions, WalletSummary } from '../temporal/types';
 
 const { recordWalletProgress, trackWallet, countWalletTransactions, markReconciled } = proxyActivities<Activities>({
@@ -10,7 +10,7 @@ const { recordWalletProgress, trackWallet, countWalletTransactions, markReconcil
 });
 const { detectWallet, startWatches } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 const { awaitWorkflowClosed } = proxyActivities<Activities>({
@@ -60,10 +60,8 @@ export async function analyzeWallet(input: AnalyzeWalletInput): Promise<WalletSu
   }
   // Trades still inside their window keep being watched after the analysis ends.
   const watches = await startWatches(found.openTrades, {
-    watchQueue: watchQueueOf(workflowInfo().taskQueue),
     windowMs: input.options?.watch?.windowMs ?? DEFAULTS.watchWindowMs,
-    pollMs: input.options?.watch?.pollMs ?? DEFAULTS.watchPollMs,
-    heartbeatTimeoutMs: input.options?.watch?.heartbeatTimeoutMs,
+    ...(input.options?.watch?.alarms !== undefined ? { alarms: input.options.watch.alarms } : {}),
   });
   await recordWalletProgress(analysisId, wallet, { stage: 'completed', transactions, moments });
   log.info('watches', { wallet, ...watches });

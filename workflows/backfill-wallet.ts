@@ -1,5 +1,6 @@
 import { continueAsNew, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { DEFAULTS } from '../temporal/config';
 
 const { recordWalletProgress } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 
@@ -52,11 +53,12 @@ export async function backfillWallet(input: BackfillInput): Promise<BackfillTota
   const totals: BackfillTotals = { ...ZERO, ...input.totals };
   const { listSignatures } = proxyActivities<Activities>({
     startToCloseTimeout: input.listTimeoutMs ?? 60_000,
+    heartbeatTimeout: Math.min(input.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs, input.listTimeoutMs ?? 60_000),
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   const { ingestSignatures } = proxyActivities<Activities>({
     startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: input.heartbeatTimeoutMs ?? 30_000,
+    heartbeatTimeout: input.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   setHandler(backfillProgressQuery, () => totals);

@@ -7,3 +7,4 @@ export { reconcileWallets } from './reconcile-wallets';
 export { postTradeWatch } from './post-trade-watch';
 export { refreshPrices } from './refresh-prices';
 export { maintenance } from './maintenance';
+export { deliverAlert, alertDigest } from './deliver-alert';

@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { DEFAULTS, watchQueueOf } from '../temporal/config';
+import type { WatchOptions } from '../temporal/types';
+import { DEFAULTS } from '../temporal/config';
 
 export interface TransactionsSignal { signatures: string[] }
 export const transactionsSignal = defineSignal<[TransactionsSignal]>('transactions');
@@ -17,8 +18,8 @@ export interface WalletActorInput {
   wallet: string;
   /** Work carried over from the previous run (continue-as-new). */
   pending?: string[];
-  /** How open windows are watched (defaults: 7 days, hourly polls). */
-  watch?: { windowMs?: number; pollMs?: number; heartbeatTimeoutMs?: number };
+  /** How open windows are watched (default: 7 days, DEFAULTS.watchAlarms alarms). */
+  watch?: WatchOptions;
   /** Swaps younger than this when they arrive get a live route quote for BadRoute (default 10 min). */
   freshSwapMs?: number;
   /** Signatures not found yet, retried after retryMissingAfterMs, and how often they have been. */
@@ -40,11 +41,12 @@ export interface WalletActorInput {
 export async function walletActor(input: WalletActorInput): Promise<ActorState> {
   const { ingestWalletTransactions, takeRouteQuote, startWatches } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
   const { detectWallet } = proxyActivities<Activities>({
     startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '2 minutes',
+    heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   const queue: string[] = [...(input.pending ?? [])];
@@ -89,10 +91,7 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
         await takeRouteQuote({ signature: s.signature, inMint: s.sent.mint, inAmount: s.sent.amount, outMint: s.received.mint, inDecimals: s.sent.decimals, outDecimals: s.received.decimals });
       }
       const found = await detectWallet(input.wallet);
-      await startWatches(found.openTrades, {
-        watchQueue: watchQueueOf(workflowInfo().taskQueue),
-        windowMs: input.watch?.windowMs ?? DEFAULTS.watchWindowMs, pollMs: input.watch?.pollMs ?? DEFAULTS.watchPollMs, heartbeatTimeoutMs: input.watch?.heartbeatTimeoutMs,
-      });
+      await startWatches(found.openTrades, { windowMs: input.watch?.windowMs ?? DEFAULTS.watchWindowMs, ...(input.watch?.alarms !== undefined ? { alarms: input.watch.alarms } : {}) });
     }
     state.pending = queue.length;
     state.lastActivityAt = new Date().toISOString();

@@ -1,7 +1,9 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../lib/db';
 import { WSOL_MINT } from '../../domain/parsing/constants';
 import type { NormalizedTx } from '../../domain/parsing/normalized';
 import type { HistoryProvider } from '../../adapters/pricing/history-providers';
+import { HttpError } from '../../adapters/http/get-json';
 import { ensureHistory, loadSeries, mergeRanges } from '../../adapters/pricing/price-store';
 import type { CardService } from '../../adapters/rendering/card-service';
 import { upsertMoments } from '../../adapters/stores/moments-store';
@@ -9,13 +11,24 @@ import { DEFAULT_DETECTION, mergeConfig, type DetectionConfig } from '../../doma
 import { detectMoments } from '../../domain/detection/detect';
 import type { RouteQuote } from '../../domain/detection/detectors';
 import type { Moment } from '../../domain/detection/moment';
+import type { Skip } from '../../domain/detection/detect';
 import type { PriceSeries } from '../../domain/detection/price-series';
 import { plain } from '../../domain/money';
 import { exactPrice, isPriced, legsOf, priceLeg } from '../../domain/detection/trades';
 import { loadWalletHistory } from '../../adapters/stores/wallet-history';
-import { heartbeatIfActivity } from '../heartbeat';
+import { replaceTradeSkips } from '../../adapters/stores/trade-skips';
+import { heldAt, lotKey } from '../../domain/detection/held';
 
-export interface OpenTrade { wallet: string; signature: string; mint: string; side: 'buy' | 'sell'; atMs: number; tradePrice?: string }
+export interface OpenTrade {
+  wallet: string;
+  signature: string;
+  mint: string;
+  side: 'buy' | 'sell';
+  atMs: number;
+  tradePrice?: string;
+  /** What the $ threshold is judged on from now: the quantity sold, or what is still held of the bought lot. */
+  quantity?: string;
+}
 
 export interface DetectionDeps {
   db: Db;
@@ -35,6 +48,8 @@ export interface WalletDetection {
   priceSource: string;
 }
 
+/** A provider failure that may pass (rate limit, server error, network) once the HTTP client's own retries are spent. */
+const isTransient = (e: unknown) => !(e instanceof HttpError) || e.status === 0 || e.status === 429 || e.status >= 500;
 
 /** The price ranges detection needs: [t − 2 h, t + 7 d] around every trade, per mint (SOL for SOL-leg trades). */
 function neededRanges(txs: NormalizedTx[], cfg: DetectionConfig, nowMs: number): Map<string, Array<[number, number]>> {
@@ -74,15 +89,20 @@ export function createDetectionActivities({ db, history, detection, cards }: Det
     if (cards && ids.length) await cards.renderMoments(ids).catch(() => undefined);
   };
 
-  async function run(wallet: string, nowMs: number, keep?: (m: Moment) => boolean, windowMs?: number): Promise<{ moments: Moment[]; skipped: number; txs: NormalizedTx[]; priceSource: string; series: Map<string, PriceSeries> }> {
+  async function run(wallet: string, nowMs: number): Promise<{ moments: Moment[]; skipped: Skip[]; txs: NormalizedTx[]; priceSource: string; series: Map<string, PriceSeries>; failed: Map<string, { reason: string; transient: boolean }> }> {
     const txs = await loadWalletHistory(db, wallet);
     const ranges = neededRanges(txs, cfg, nowMs);
+    // A mint whose history cannot be had is not swallowed: its trades are skipped with the provider's reason.
+    const failed = new Map<string, { reason: string; transient: boolean }>();
     if (history) {
       for (const [mint, rs] of ranges) {
         for (const [from, to] of rs) {
-          // A provider that has nothing for a token (not listed) must not sink the wallet: that mint is skipped.
-          await ensureHistory(db, history, mint, from, to).catch(() => 0);
-          heartbeatIfActivity({ mint });
+          try {
+            await ensureHistory(db, history, mint, from, to, { nowMs });
+          } catch (e) {
+            failed.set(mint, { reason: `${history.name}: ${(e as Error).message}`, transient: isTransient(e) });
+            break;
+          }
         }
       }
     }
@@ -94,10 +114,22 @@ export function createDetectionActivities({ db, history, detection, cards }: Det
     const { series, sources } = await loadSeries(db, load, history?.name);
     const quotes = await quotesFor(db, txs.map((t) => t.signature));
     const { moments, skipped } = detectMoments({
-      wallet, transactions: txs, prices: series, nowMs, quotes, config: windowMs ? { ...detection, windowMs } : detection,
+      wallet, transactions: txs, prices: series, nowMs, quotes, config: detection,
       priceSource: (mint) => [...(sources.get(mint) ?? [])].sort().join('+') || 'none',
     });
-    return { moments: keep ? moments.filter(keep) : moments, skipped: skipped.length, txs, series, priceSource: history?.name ?? 'jupiter snapshots (no history provider configured)' };
+    const why = (s: Skip) => failed.get(s.mint) ?? failed.get(WSOL_MINT);
+    const explained = skipped.map((s) => (why(s) ? { ...s, reason: `${s.reason} (price history unavailable: ${why(s)!.reason})` } : s));
+    // A trade priced at execution still needs its mint's prices after it: without them it is skipped, and says why.
+    if (failed.size) {
+      const have = new Set(explained.map((s) => `${s.signature}|${s.mint}|${s.kind}`));
+      const times = Float64Array.from(txs, (t) => (t.blockTime ? Date.parse(t.blockTime) : -Infinity));
+      for (const leg of legsOf(txs, times, nowMs)) {
+        const f = failed.get(leg.mint);
+        const kind = leg.side === 'sell' ? 'S2E' : 'BHD';
+        if (f && !have.has(`${leg.signature}|${leg.mint}|${kind}`)) explained.push({ signature: leg.signature, mint: leg.mint, kind, reason: `price history unavailable: ${f.reason}` });
+      }
+    }
+    return { moments, skipped: explained, txs, series, failed, priceSource: history?.name ?? 'jupiter snapshots (no history provider configured)' };
   }
 
   return {
@@ -107,9 +139,16 @@ export function createDetectionActivities({ db, history, detection, cards }: Det
      */
     async detectWallet(wallet: string, nowIso?: string): Promise<WalletDetection> {
       const nowMs = nowIso ? Date.parse(nowIso) : Date.now();
-      const { moments, skipped, txs, priceSource, series } = await run(wallet, nowMs);
+      const { moments, skipped, txs, priceSource, series, failed } = await run(wallet, nowMs);
       const stored = await upsertMoments(db, moments);
+      await replaceTradeSkips(db, wallet, skipped);
       await renderCards(stored.changedIds);
+      // What could be judged is published; a provider that is only failing for now fails the activity, whose retries
+      // (with backoff) fetch what is missing and publish the moments it was holding back.
+      const transient = [...failed].filter(([, f]) => f.transient);
+      if (transient.length) {
+        throw ApplicationFailure.retryable(`price history unavailable for ${transient.length} mint(s): ${transient.map(([m, f]) => `${m}: ${f.reason}`).join('; ').slice(0, 500)}`, 'PriceHistoryUnavailable');
+      }
       const byKind: Record<string, number> = {};
       for (const m of moments) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
       // Trades whose window is still open go to watches, with the trade price they are judged against.
@@ -117,25 +156,41 @@ export function createDetectionActivities({ db, history, detection, cards }: Det
       const open = txs.filter((t) => t.blockTime && !t.failed && Date.parse(t.blockTime) + cfg.windowMs > nowMs);
       const times = Float64Array.from(open, (t) => Date.parse(t.blockTime!));
       const openTrades: OpenTrade[] = [];
-      for (const leg of legsOf(open, times, nowMs)) {
-        if (stable.has(leg.mint)) continue;
+      const legs = legsOf(open, times, nowMs).filter((l) => !stable.has(l.mint));
+      // A buy's watch judges what is still held of its lot; later sells shrink it.
+      const held = heldAt(txs, legs.filter((l) => l.side === 'buy'), nowMs);
+      for (const leg of legs) {
+        const quantity = leg.side === 'sell' ? leg.qty : held.get(lotKey(leg.signature, leg.mint)) ?? leg.qty;
         const priced = priceLeg(leg, series, cfg, stable);
-        openTrades.push({ wallet, signature: leg.signature, mint: leg.mint, side: leg.side, atMs: leg.atMs, ...(isPriced(priced) ? { tradePrice: plain(exactPrice(priced, series)) } : {}) });
+        openTrades.push({ wallet, signature: leg.signature, mint: leg.mint, side: leg.side, atMs: leg.atMs, quantity, ...(isPriced(priced) ? { tradePrice: plain(exactPrice(priced, series)) } : {}) });
       }
-      return { moments: moments.length, byKind, created: stored.created, updated: stored.updated, skipped, openTrades, priceSource };
+      return { moments: moments.length, byKind, created: stored.created, updated: stored.updated, skipped: skipped.length, openTrades, priceSource };
     },
 
     /**
-     * Re-judges one trade leg with every stored price so far (a watch's crossing, or its end). `windowMs` is the
-     * watch's window when it differs from the configured one (tests run 7-day logic in seconds).
+     * Judges one trade leg — its wallet, its mint, its lot — on the prices stored so far (a watch's alarm, or its
+     * end), and upserts its moment. Nothing is fetched from a provider and nothing else of the wallet is judged.
+     * `windowMs` is the watch's window when it differs from the configured one (tests run 7-day logic in seconds).
      */
-    async evaluateTrade(trade: OpenTrade, opts: { nowIso?: string; windowMs?: number } = {}): Promise<{ moment?: Moment; published: boolean }> {
+    async evaluateTrade(trade: OpenTrade, opts: { nowIso?: string; windowMs?: number } = {}): Promise<{ moment?: Moment; published: boolean; held?: string }> {
+      const nowMs = opts.nowIso ? Date.parse(opts.nowIso) : Date.now();
+      const windowMs = opts.windowMs ?? cfg.windowMs;
       const kind = trade.side === 'sell' ? 'S2E' : 'BHD';
-      const keep = (m: Moment) => m.kind === kind && m.signature === trade.signature && m.mint === trade.mint;
-      const { moments } = await run(trade.wallet, opts.nowIso ? Date.parse(opts.nowIso) : Date.now(), keep, opts.windowMs);
-      const stored = await upsertMoments(db, moments);
+      const txs = await loadWalletHistory(db, trade.wallet, { mint: trade.mint });
+      const stale = cfg.priceStalenessMs;
+      // The mint over the window, and SOL at the trade (a trade against SOL is priced through it).
+      const load = new Map<string, Array<[number, number]>>([[trade.mint, [[trade.atMs - stale, Math.min(nowMs, trade.atMs + windowMs)]]]]);
+      if (trade.mint !== WSOL_MINT) load.set(WSOL_MINT, [[trade.atMs - stale, trade.atMs + stale]]);
+      const { series, sources } = await loadSeries(db, load, history?.name);
+      const { moments } = detectMoments({
+        wallet: trade.wallet, transactions: txs, prices: series, nowMs, kinds: [kind], config: { ...detection, windowMs },
+        priceSource: (mint) => [...(sources.get(mint) ?? [])].sort().join('+') || 'none',
+      });
+      const mine = moments.filter((m) => m.signature === trade.signature && m.mint === trade.mint);
+      const stored = await upsertMoments(db, mine);
       await renderCards(stored.changedIds);
-      return { moment: moments[0], published: stored.eventIds.length > 0 };
+      const held = trade.side === 'buy' ? heldAt(txs, [trade], nowMs).get(lotKey(trade.signature, trade.mint)) : undefined;
+      return { moment: mine[0], published: stored.eventIds.length > 0, ...(held !== undefined ? { held } : {}) };
     },
   };
 }

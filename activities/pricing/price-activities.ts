@@ -3,32 +3,68 @@ import { mergeConfig, type DetectionConfig } from '../../domain/detection/config
 import { D } from '../../domain/money';
 import { formatUnits } from '../../domain/parsing/amounts';
 import type { JupiterClient } from '../../adapters/pricing/jupiter';
+import { Semaphore } from '../../adapters/http/retry';
+import { crossedAlarms, dropStaleAlarms, markSignalled, watchedMints } from '../../adapters/stores/price-alarms';
+import { skippedMints } from '../../adapters/stores/trade-skips';
+import { WSOL_MINT } from '../../domain/parsing/constants';
+import type { OofWorkflows } from '../../temporal/client';
 
-export interface PriceDeps { db: Db; jupiter?: JupiterClient; detection?: Partial<DetectionConfig> }
+export interface PriceDeps { db: Db; jupiter?: JupiterClient; workflows?: OofWorkflows; detection?: Partial<DetectionConfig> }
 
-export function createPriceActivities({ db, jupiter, detection }: PriceDeps) {
+export interface RefreshResult {
+  mints: number;
+  priced: number;
+  /** Alarms the prices crossed, and the watches signalled for them. */
+  crossed: number;
+  signalled: number;
+  at: string;
+  /** Wall time and this process's CPU time of the run. */
+  ms: number;
+  cpuMs: number;
+}
+
+export function createPriceActivities({ db, jupiter, workflows, detection }: PriceDeps) {
   const cfg = mergeConfig(detection);
   return {
     /**
-     * One `price-refresh` run: snapshot the current price of every mint traded within the last window (those are
-     * the mints being watched) plus SOL, ≤ 50 ids per Jupiter call. Tokens without a price are simply absent.
+     * One `price-refresh` run: the current price of every watched mint (the mints of open watches' alarms, of trades
+     * still waiting for a price, and SOL), ≤ 50 ids per Jupiter call, stored as points; then, with one range query
+     * per mint, the watches whose trigger the price crossed are signalled. A step is signalled once: a replayed or
+     * retried refresh finds it marked and signals nothing again (and a watch ignores a step it is not armed at).
+     * Its cost follows the mints and the crossings, not the open watches.
      */
-    async snapshotPrices(): Promise<{ mints: number; priced: number; at: string }> {
-      if (!jupiter) return { mints: 0, priced: 0, at: new Date().toISOString() };
-      const since = new Date(Date.now() - cfg.windowMs);
-      const rows = await db.raw(
-        `select distinct mint from (
-           select sent_mint as mint from actions where block_time > ? and sent_mint is not null
-           union select received_mint from actions where block_time > ? and received_mint is not null) m`,
-        [since, since],
-      );
+    async snapshotPrices(): Promise<RefreshResult> {
+      const started = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
+      const ts = new Date();
+      const done = (r: Omit<RefreshResult, 'ms' | 'cpuMs' | 'at'>): RefreshResult => {
+        const used = process.cpuUsage(cpu);
+        return { ...r, at: ts.toISOString(), ms: Math.round(Number(process.hrtime.bigint() - started) / 1e6), cpuMs: Math.round((used.user + used.system) / 1000) };
+      };
+      if (!jupiter) return done({ mints: 0, priced: 0, crossed: 0, signalled: 0 });
       const stable = new Set(cfg.stablecoins);
-      const mints = [...new Set(['So11111111111111111111111111111111111111112', ...rows.rows.map((r: any) => r.mint as string)])].filter((m) => !stable.has(m));
-      const prices = await jupiter.prices(mints);
-      const ts = new Date(Math.floor(Date.now() / 1000) * 1000);
-      const points = [...prices].map(([mint, p]) => ({ mint, ts, usd: p.usd, source: 'jupiter' }));
-      if (points.length) await db('price_points').insert(points).onConflict(['mint', 'ts', 'source']).ignore();
-      return { mints: mints.length, priced: points.length, at: ts.toISOString() };
+      const watched = [...new Set([WSOL_MINT, ...(await watchedMints(db)), ...(await skippedMints(db, Date.now() - cfg.priceStalenessMs))])].filter((m) => !stable.has(m));
+      const batches: string[][] = [];
+      for (let i = 0; i < watched.length; i += 50) batches.push(watched.slice(i, i + 50));
+      const gate = new Semaphore(4);
+      const found = await Promise.all(batches.map((b) => gate.run(() => jupiter.prices(b))));
+      const points = found.flatMap((m) => [...m].map(([mint, p]) => ({ mint, ts, usd: p.usd, source: 'jupiter' })));
+      for (let i = 0; i < points.length; i += 1000) await db('price_points').insert(points.slice(i, i + 1000)).onConflict(['mint', 'ts', 'source']).merge(['usd']);
+      // Stored before any watch hears of it: a signalled watch judges with this price in the table.
+      const crossed = await crossedAlarms(db, points.map((p) => ({ mint: p.mint, usd: p.usd })));
+      const signalled: Array<{ watchId: string; step: number }> = [];
+      const gone: string[] = [];
+      if (crossed.length && !workflows) throw new Error('this worker has no Temporal client to signal watches with');
+      const signals = new Semaphore(32);
+      await Promise.all(crossed.map((c) => signals.run(async () => {
+        const r = await workflows!.signalPriceCrossed(c.watchId, { step: c.step, usd: c.usd });
+        if (r === 'gone') gone.push(c.watchId);
+        else signalled.push({ watchId: c.watchId, step: c.step });
+      })));
+      await markSignalled(db, signalled);
+      if (gone.length) await db('price_alarms').whereIn('watch_id', gone).del();
+      await dropStaleAlarms(db, Date.now() - 86_400_000);
+      return done({ mints: watched.length, priced: points.length, crossed: crossed.length, signalled: signalled.length });
     },
 
     /**

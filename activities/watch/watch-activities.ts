@@ -1,92 +1,64 @@
-import { Context } from '@temporalio/activity';
 import type { Db } from '../../lib/db';
 import { mergeConfig, type DetectionConfig } from '../../domain/detection/config';
-import { D, type Dec } from '../../domain/money';
+import type { Moment } from '../../domain/detection/moment';
+import { nextSeverity } from '../../domain/detection/triggers';
+import { armAlarm, moveAlarm, removeAlarm, type AlarmSpec } from '../../adapters/stores/price-alarms';
 import type { OpenTrade } from '../detection/detect-activities';
-import type { PriceFeed } from '../../adapters/pricing/price-feed';
 
-export interface WatchTradeInput extends OpenTrade {
-  /** USD per token the trade was made at (its trade price), as exact decimal text. */
-  tradePrice: string;
+export interface WatchTrade { watchId: string; wallet: string; signature: string; mint: string; side: 'buy' | 'sell'; atMs: number; tradePrice: string }
+
+export interface JudgeInput extends WatchTrade {
   windowMs: number;
-  pollMs: number;
+  /** The alarm step that woke the watch (ignored for the final judgement). */
+  step: number;
+  /** The window has closed: judge on every stored point up to its end, make the moment final, remove the alarm. */
+  final: boolean;
 }
 
-export interface WatchState {
-  polls: number;
-  /** The running extreme that matters, as decimal text: the peak after a sell, the trough after a buy. */
-  extreme?: string;
-  extremeAt?: number;
-  /** Whether a threshold has been crossed (and the trade judged) yet. */
-  crossed?: boolean;
-  lateMsMax: number;
-  lateMsSum: number;
+export interface JudgeResult {
+  /** The step the alarm is armed at now. */
+  step: number;
+  status?: 'provisional' | 'final';
+  severity?: string;
 }
-
-export interface WatchResult extends WatchState { crossed: boolean }
 
 export interface WatchDeps {
   db: Db;
-  feed?: PriceFeed;
   detection?: Partial<DetectionConfig>;
-  /** Judges the trade with the stored prices and publishes its moment (detection's evaluateTrade). */
-  evaluate(trade: OpenTrade, windowMs: number): Promise<{ published: boolean }>;
+  /** Judges the one trade with the stored prices and publishes its moment (detection's evaluateTrade). */
+  evaluate(trade: OpenTrade, opts: { nowIso?: string; windowMs: number }): Promise<{ moment?: Moment; held?: string }>;
 }
 
 /**
- * The polling loop of postTradeWatch, inside one long activity: each poll costs no workflow history (heartbeats are
- * not events), and the heartbeat carries the running state, so a worker restart resumes where it was. On the first
- * threshold crossing, and whenever the extreme gets worse after it, the trade is judged and its provisional moment
- * upserted (idempotently: a retry publishes nothing twice).
+ * The short, idempotent steps of postTradeWatch (run as local activities): register the trade's price alarm, and
+ * judge the trade when the alarm fires or the window ends. A retry registers nothing twice and, the moment upsert
+ * being idempotent, publishes nothing twice.
  */
 export function createWatchActivities(d: WatchDeps) {
   const cfg = mergeConfig(d.detection);
   return {
-    async watchTrade(input: WatchTradeInput): Promise<WatchResult> {
-      const ctx = Context.current();
-      const state: WatchState = { polls: 0, lateMsMax: 0, lateMsSum: 0, ...(ctx.info.heartbeatDetails as WatchState | undefined) };
-      const end = input.atMs + input.windowMs;
-      const isSell = input.side === 'sell';
-      const rule = isSell ? cfg.s2e : cfg.bhd;
-      const paid = new D(input.tradePrice);
-      const crossing = (x: Dec) => (isSell ? x.minus(paid) : paid.minus(x)).div(paid).gte(rule.minPct);
-      const started = Date.now();
-      let next = Math.max(Date.now(), input.atMs) + (state.polls === 0 ? 0 : input.pollMs);
-      while (next <= end) {
-        // Sleep to the planned poll time, heartbeating so a dead worker is noticed well before the next poll.
-        while (Date.now() < next) {
-          ctx.heartbeat(state);
-          await ctx.sleep(Math.min(next - Date.now(), 5_000));
-        }
-        const late = Date.now() - next;
-        if (state.polls > 0 || Date.now() - started > input.pollMs) {
-          state.lateMsMax = Math.max(state.lateMsMax, late);
-          state.lateMsSum += late;
-        }
-        const p = await d.feed?.get(input.mint, input.pollMs);
-        state.polls++;
-        if (p) {
-          const x = new D(p.usd);
-          const worse = state.extreme === undefined || (isSell ? x.gt(state.extreme) : x.lt(state.extreme));
-          if (worse) {
-            state.extreme = p.usd;
-            state.extremeAt = p.atMs;
-            // Judged on the first crossing and every time it gets worse after it; a new extreme is the only trigger.
-            if (crossing(x)) {
-              await d.evaluate(input, input.windowMs);
-              state.crossed = true;
-            }
-          }
-        }
-        ctx.heartbeat(state);
-        next += input.pollMs;
+    async armWatch(spec: AlarmSpec): Promise<{ step: number; trigger?: string }> {
+      const row = await armAlarm(d.db, spec, cfg);
+      return { step: row.step, ...(row.trigger ? { trigger: row.trigger } : {}) };
+    },
+
+    async judgeWatch(w: JudgeInput): Promise<JudgeResult> {
+      const endMs = w.atMs + w.windowMs;
+      // The final judgement sees the window closed whatever this worker's clock says.
+      const { moment, held } = await d.evaluate(w, { windowMs: w.windowMs, ...(w.final ? { nowIso: new Date(endMs).toISOString() } : {}) });
+      const out = { ...(moment ? { status: moment.status, severity: moment.severity } : {}) };
+      if (w.final) {
+        await removeAlarm(d.db, w.watchId);
+        return { step: w.step, ...out };
       }
-      // Return only once the window has closed, so the final judgement that follows sees it closed.
-      while (Date.now() <= end) {
-        ctx.heartbeat(state);
-        await ctx.sleep(Math.min(end + 1 - Date.now(), 5_000));
-      }
-      return { ...state, crossed: state.crossed ?? false };
+      // The next alarm asks for a moment a step worse than this one, on what is held now; with no moment (the
+      // crossing did not hold up, e.g. the lot was sold), the bar stays where it was and one wake is spent.
+      const current = await d.db('price_alarms').where({ watch_id: w.watchId }).first('min_severity', 'quantity', 'alarms_left');
+      if (!current) return { step: w.step + 1, ...out };
+      const left = Math.max(0, current.alarms_left - 1);
+      const minSeverity = moment ? nextSeverity(moment.severity, left) : String(current.min_severity);
+      const moved = await moveAlarm(d.db, w.watchId, { step: w.step, minSeverity, quantity: held ?? String(current.quantity) }, cfg);
+      return { step: moved?.step ?? w.step + 1, ...out };
     },
   };
 }

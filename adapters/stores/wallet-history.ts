@@ -1,11 +1,17 @@
 import type { Db } from '../../lib/db';
 import type { NormalizedTx, WalletAction } from '../../domain/parsing/normalized';
 import { D } from '../../domain/money';
+import { WSOL_MINT } from '../../domain/parsing/constants';
 
 const dec = (v: string | null): string | null => (v === null ? null : new D(v).toFixed());
 
-/** A wallet's stored history back in the normalized form of design §5, oldest first. */
-export async function loadWalletHistory(db: Db, wallet: string): Promise<NormalizedTx[]> {
+/**
+ * A wallet's stored history back in the normalized form of design §5, oldest first. With `mint`, only the
+ * transactions that move that mint (all of them for SOL, whose fees every transaction pays): what judging one trade
+ * of that mint needs, its FIFO lot included.
+ */
+export async function loadWalletHistory(db: Db, wallet: string, o: { mint?: string } = {}): Promise<NormalizedTx[]> {
+  const only = o.mint && o.mint !== WSOL_MINT ? o.mint : null;
   const rows = await db.raw(
     `select t.signature, t.slot, t.block_time, t.failed, wt.fee_lamports,
             a.idx, a.kind, a.sent_mint, a.sent_amount, a.received_mint, a.received_amount, a.counterparty, a.program_source
@@ -13,8 +19,10 @@ export async function loadWalletHistory(db: Db, wallet: string): Promise<Normali
        join transactions t on t.signature = wt.signature
        left join actions a on a.signature = wt.signature and a.wallet = wt.wallet
       where wt.wallet = ?
+        and (?::text is null or exists (select 1 from actions x where x.signature = wt.signature and x.wallet = wt.wallet
+                                         and (x.sent_mint = ? or x.received_mint = ?)))
       order by t.block_time nulls first, t.slot, t.signature, a.idx`,
-    [wallet],
+    [wallet, only, only, only],
   );
   const out: NormalizedTx[] = [];
   let cur: NormalizedTx | undefined;

@@ -24,8 +24,8 @@ function mix(a: string, b: string, t: number): string {
   return `#${[0, 1, 2].map((i) => Math.round(ch(a, i) * t + ch(b, i) * (1 - t)).toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** The sentence under the headline: what happened, in the trade's own numbers. */
-function story(m: Moment): string {
+/** The sentence under the headline: what happened, in the trade's own numbers (also the share page's and alerts' text). */
+export function story(m: Moment): string {
   const e = m.explain as Record<string, any>;
   const sym = tokenLabel(m.mint);
   switch (m.kind) {

@@ -54,6 +54,37 @@ function fromParsed(ix: Ix): DecodedIx | undefined {
 }
 
 /**
+ * Only what says who owns a token account (ATA creation, InitializeAccount*), which is all the parser reads from
+ * most instructions. Their bulk, token transfers (9-10 bytes, 12-14 base58 characters), is recognised by length and
+ * never decoded, nor is an account whose owner `known` already holds (the token balances name most owners), so a
+ * many-hop route costs about what its JSON does.
+ */
+export function decodeOwnershipIx(ix: Ix, known?: ReadonlyMap<string, string>): DecodedIx | undefined {
+  if (ix.programId === ATA_PROGRAM) return decodeIx(ix);
+  if (!isToken(ix.programId)) return undefined;
+  if (ix.parsed) return typeof ix.parsed.type === 'string' && ix.parsed.type.startsWith('initializeAccount') ? fromParsed(ix) : undefined;
+  // InitializeAccount is 1 byte; InitializeAccount2/3 are 33 (about 45 characters).
+  const len = ix.data?.length ?? 0;
+  if (len >= 9 && len < 40) return undefined;
+  if (ix.accounts[0] !== undefined && known?.has(ix.accounts[0])) return undefined;
+  const d = decodeIx(ix);
+  return d?.type === 'initTokenAccount' ? d : undefined;
+}
+
+/**
+ * Whether a top-level instruction can be a payment by `wallet` (a SOL transfer or account funding from it, an ATA it
+ * pays for, a token transfer out of an account it owns): only those are decoded for the transfers carved out.
+ */
+export function mayPayFrom(ix: Ix, wallet: string, owners: ReadonlyMap<string, string>): boolean {
+  if (ix.parsed) return true; // already decoded by the node: nothing to save
+  const first = ix.accounts[0];
+  if (first === undefined) return false;
+  if (ix.programId === SYSTEM_PROGRAM || ix.programId === ATA_PROGRAM) return first === wallet;
+  if (isToken(ix.programId)) return owners.get(first) === wallet;
+  return false;
+}
+
+/**
  * Decodes the few instructions the parser reads (transfers, account creation and ownership) from either the node's
  * parsed form or the raw bytes. Everything else is left alone: swaps come from balance changes, not instructions.
  */
@@ -61,9 +92,15 @@ export function decodeIx(ix: Ix): DecodedIx | undefined {
   if (ix.parsed) return fromParsed(ix);
   const a = ix.accounts;
   if (ix.programId === ATA_PROGRAM) {
-    // create / createIdempotent: [payer, associated account, wallet, mint, system, token]
-    const d = ix.data ? decodeData(ix.data) : new Uint8Array();
-    if (d && (d.length === 0 || d[0] === 0 || d[0] === 1) && a.length >= 3) return { type: 'ataCreate', payer: a[0]!, account: a[1]!, wallet: a[2]! };
+    // create / createIdempotent: [payer, associated account, wallet, mint, system, token]. Their data is empty or
+    // one byte, 0 or 1: "1" or "2" in base58, read as such without decoding.
+    const data = ix.data ?? '';
+    let create = data === '' || data === '1' || data === '2';
+    if (!create && data.length > 1) {
+      const d = decodeData(data);
+      create = d !== undefined && (d[0] === 0 || d[0] === 1);
+    }
+    if (create && a.length >= 3) return { type: 'ataCreate', payer: a[0]!, account: a[1]!, wallet: a[2]! };
     return undefined;
   }
   if (ix.programId === SYSTEM_PROGRAM) {

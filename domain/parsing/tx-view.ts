@@ -84,14 +84,18 @@ export function viewFromRpc(tx: any): TxView {
   const pre: unknown[] = Array.isArray(meta.preBalances) ? meta.preBalances : [];
   const post: unknown[] = Array.isArray(meta.postBalances) ? meta.postBalances : [];
   const lamportDelta = new Map<string, bigint | null>();
-  keys.forEach((k, i) => {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
     const a = pre[i];
     const b = post[i];
-    const d = a === undefined || b === undefined ? null : toBigInt(b, `postBalances[${i}]`) - toBigInt(a, `preBalances[${i}]`);
+    let d: bigint | null = null;
+    // Lamport balances are non-negative safe integers, so their difference is exact as a number: one BigInt, not three.
+    if (typeof a === 'number' && typeof b === 'number' && Number.isSafeInteger(a) && Number.isSafeInteger(b) && a >= 0 && b >= 0) d = BigInt(b - a);
+    else if (a !== undefined && b !== undefined) d = toBigInt(b, `postBalances[${i}]`) - toBigInt(a, `preBalances[${i}]`);
     const prev = lamportDelta.get(k);
     // A key listed twice (static and loaded) is one account: keep the first known value.
     if (prev === undefined || prev === null) lamportDelta.set(k, d);
-  });
+  }
 
   const tokens = new Map<string, TokenAccountChange>();
   const addToken = (e: any, sign: 1n | -1n, where: string) => {

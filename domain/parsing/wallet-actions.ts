@@ -1,20 +1,26 @@
 import { formatUnits } from './amounts';
 import { AGGREGATORS, POOLS, SOL_DECIMALS, WSOL_MINT } from './constants';
-import { decodeIx, type DecodedIx } from './instructions';
+import { decodeIx, decodeOwnershipIx, mayPayFrom, type DecodedIx } from './instructions';
 import type { Leg, NormalizedTx, WalletAction } from './normalized';
-import type { TxView } from './tx-view';
+import type { Ix, TxView } from './tx-view';
 
 interface Amount { raw: bigint; decimals: number }
 type Deltas = Map<string, Amount>;
 
-/** Token account → owner, from the balances and from the instructions that create or initialise accounts. */
-export function tokenOwners(view: TxView, decoded: DecodedIx[]): Map<string, string> {
+/**
+ * Token account → owner, from the balances, then from the instructions that create or initialise accounts (top
+ * level first, then inner); the first owner found for an account stands.
+ */
+export function tokenOwners(view: TxView): Map<string, string> {
   const owners = new Map<string, string>();
   for (const t of view.tokens.values()) if (t.owner) owners.set(t.account, t.owner);
-  for (const d of decoded) {
-    if (d.type === 'ataCreate' && !owners.has(d.account)) owners.set(d.account, d.wallet);
-    if (d.type === 'initTokenAccount' && !owners.has(d.account)) owners.set(d.account, d.owner);
-  }
+  const take = (ix: Ix) => {
+    const d = decodeOwnershipIx(ix, owners);
+    if (d?.type === 'ataCreate' && !owners.has(d.account)) owners.set(d.account, d.wallet);
+    if (d?.type === 'initTokenAccount' && !owners.has(d.account)) owners.set(d.account, d.owner);
+  };
+  for (const ix of view.topLevel) take(ix);
+  for (const ix of view.inner) take(ix);
   return owners;
 }
 
@@ -123,8 +129,15 @@ function counterparty(view: TxView, wallet: string, owners: Map<string, string>,
   return best?.who;
 }
 
+/** A plain transfer's action, with `counterparty` only when one is known (objects keep one shape: no delete). */
+function transfer(kind: 'transfer_out' | 'transfer_in', l: Leg, counterparty: string | undefined): WalletAction {
+  const sent = kind === 'transfer_out' ? l : null;
+  const received = kind === 'transfer_in' ? l : null;
+  return counterparty === undefined ? { kind, sent, received } : { kind, sent, received, counterparty };
+}
+
 export function walletActions(view: TxView, wallet: string): NormalizedTx {
-  const base = {
+  const result: NormalizedTx = {
     signature: view.signature,
     slot: view.slot,
     blockTime: view.blockTime === null ? null : new Date(view.blockTime * 1000).toISOString().replace('.000Z', 'Z'),
@@ -132,12 +145,12 @@ export function walletActions(view: TxView, wallet: string): NormalizedTx {
     failed: view.failed,
     feeLamports: (view.feePayer === wallet ? view.fee : 0n).toString(),
     feePayer: view.feePayer,
+    actions: [],
   };
-  if (view.failed) return { ...base, actions: [] };
+  if (view.failed) return result;
 
-  const topDecoded = view.topLevel.map(decodeIx);
-  const innerDecoded = view.inner.map(decodeIx);
-  const owners = tokenOwners(view, [...topDecoded, ...innerDecoded].filter((d): d is DecodedIx => d !== undefined));
+  const owners = tokenOwners(view);
+  const topDecoded = view.topLevel.map((ix) => (mayPayFrom(ix, wallet, owners) ? decodeIx(ix) : undefined));
   const residual = walletDeltas(view, wallet, owners);
   const carved = carveTopLevelTransfers(view, wallet, owners, topDecoded);
   for (const c of carved) add(residual, c.mint, -c.raw, c.decimals);
@@ -153,13 +166,11 @@ export function walletActions(view: TxView, wallet: string): NormalizedTx {
     for (const [mint, a] of outs) if (mint !== sentMint) others.push({ kind: 'other', sent: leg(mint, a.raw, a.decimals), received: null });
     for (const [mint, a] of ins) if (mint !== recvMint) others.push({ kind: 'other', sent: null, received: leg(mint, a.raw, a.decimals) });
   } else {
-    for (const [mint, a] of outs) {
-      actions.push({ kind: 'transfer_out', sent: leg(mint, a.raw, a.decimals), received: null, counterparty: counterparty(view, wallet, owners, mint, -1n) });
-    }
-    for (const [mint, a] of ins) {
-      actions.push({ kind: 'transfer_in', sent: null, received: leg(mint, a.raw, a.decimals), counterparty: counterparty(view, wallet, owners, mint, 1n) });
-    }
+    for (const [mint, a] of outs) actions.push(transfer('transfer_out', leg(mint, a.raw, a.decimals), counterparty(view, wallet, owners, mint, -1n)));
+    for (const [mint, a] of ins) actions.push(transfer('transfer_in', leg(mint, a.raw, a.decimals), counterparty(view, wallet, owners, mint, 1n)));
   }
-  for (const a of actions) if (a.counterparty === undefined) delete a.counterparty;
-  return { ...base, actions: [...actions, ...carved.map((c) => c.action), ...others] };
+  for (const c of carved) actions.push(c.action);
+  for (const o of others) actions.push(o);
+  result.actions = actions;
+  return result;
 }

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload } from 'jose';
 
 export interface DynamicAuthOptions {
   environmentId: string;
@@ -10,6 +10,8 @@ export interface DynamicAuthOptions {
   clockToleranceSeconds?: number;
   /** Least time between two JWKS fetches caused by unknown `kid`s. */
   cooldownMs?: number;
+  /** Age after which the key set is fetched again (default 5 minutes): a key Dynamic removed stops being trusted. */
+  maxAgeMs?: number;
   timeoutMs?: number;
   /** Told of every key lookup: served from the cached JWKS ('hit') or after fetching it ('fetch'). */
   onKeyLookup?: (result: 'hit' | 'fetch') => void;
@@ -29,23 +31,47 @@ export function defaultJwksUrl(environmentId: string): string {
 
 /**
  * Dynamic.xyz access tokens (external-apis.md §5): RS256 only, key by `kid` from a cached remote JWKS (refetched on an
- * unknown `kid` at most once per cooldown, and never expired, so a warm cache keeps working while Dynamic is down),
+ * unknown `kid` at most once per cooldown, and once it is maxAgeMs old, so a revoked key stops working; while the
+ * JWKS cannot be fetched the last key set it served stays in use, retried at most once per cooldown),
  * `exp`/`nbf` with a small tolerance, issuer in the allowed list, our environment, scope with `user:basic` and
  * without `requiresAdditionalAuth`, optional audience. The user's Solana wallets come from verified_credentials.
  */
 export function createDynamicVerifier(o: DynamicAuthOptions) {
+  const cooldownMs = o.cooldownMs ?? 30_000;
   const jwks = createRemoteJWKSet(new URL(o.jwksUrl), {
-    cooldownDuration: o.cooldownMs ?? 30_000,
-    cacheMaxAge: Number.POSITIVE_INFINITY,
+    cooldownDuration: cooldownMs,
+    cacheMaxAge: o.maxAgeMs ?? 5 * 60_000,
     timeoutDuration: o.timeoutMs ?? 5_000,
   });
+  // The keys last fetched, and until when a failed refresh is not tried again (jose would retry on every token).
+  let known: { set: JSONWebKeySet; local: ReturnType<typeof createLocalJWKSet> } | undefined;
+  let unreachableUntil = 0;
+  const remember = () => {
+    const set = jwks.jwks();
+    if (set && set !== known?.set) known = { set, local: createLocalJWKSet(set) };
+  };
+  // A network failure, a timeout, a non-200 or unparsable answer: the endpoint is down, not the token bad.
+  const unreachable = (e: unknown) => !(e instanceof errors.JOSEError) || e instanceof errors.JWKSTimeout || e.code === 'ERR_JOSE_GENERIC';
+  const lookup = async (header?: JWSHeaderParameters, input?: FlattenedJWSInput) => {
+    if (known && Date.now() < unreachableUntil) return known.local(header!, input!);
+    try {
+      const key = await jwks(header, input);
+      remember();
+      return key;
+    } catch (e) {
+      remember();
+      if (!known || !unreachable(e)) throw e;
+      unreachableUntil = Date.now() + Math.max(cooldownMs, 1000);
+      return known.local(header!, input!);
+    }
+  };
 
   // jose does not report cache hits. A lookup that started with a fresh cache and left the key set as it was counts
   // as a hit (a refetch that returned the very same keys is indistinguishable, and counted as one too).
   const keys = async (header?: JWSHeaderParameters, input?: FlattenedJWSInput) => {
     const before = jwks.fresh ? JSON.stringify(jwks.jwks()) : undefined;
     try {
-      return await jwks(header, input);
+      return await lookup(header, input);
     } finally {
       o.onKeyLookup?.(before !== undefined && JSON.stringify(jwks.jwks()) === before ? 'hit' : 'fetch');
     }

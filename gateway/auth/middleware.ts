@@ -20,11 +20,18 @@ export interface AuthOptions {
   adminUserIds?: string[];
 }
 
+/** The EventSource routes: a browser's EventSource cannot send headers, so only these take `?access_token=`. */
+export const QUERY_TOKEN_ROUTES = [/^\/v1\/stream\/moments$/, /^\/v1\/analyses\/[^/]+\/stream$/];
+
 function bearer(ctx: Context): string | undefined {
   const h = ctx.get('authorization');
   const m = /^Bearer\s+(\S+)$/i.exec(h);
-  if (m) return m[1];
   const q = ctx.query.access_token;
+  if (q !== undefined && !QUERY_TOKEN_ROUTES.some((r) => r.test(ctx.path))) {
+    // A token in a URL ends up in proxies' logs and browser histories: refused where a header can be sent.
+    throw new Problem(400, 'Bad Request', 'access_token in the query is accepted only on the EventSource routes; send "Authorization: Bearer <token>"');
+  }
+  if (m) return m[1];
   return typeof q === 'string' && q ? q : undefined;
 }
 

@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/logger';
 import { isSolanaAddress } from '../../lib/solana-address';
 import { OofWorkflows } from '../../temporal/client';
 import type { AnalyzeRequest } from '../../temporal/types';
-import { isOwnAnalysis } from '../auth/scope';
+import { principalOf, type WalletPolicy } from '../auth/policy';
 import { Problem } from '../problem';
 import type { Limits } from '../rate-limits';
 import { parseOr400 } from '../validation';
@@ -35,13 +35,12 @@ export function analyzeBodySchema(maxWallets: number) {
 
 export interface AnalysesDeps {
   db: Db;
+  policy: WalletPolicy;
   limits?: Limits;
   onWorkflowStart?: (type: string) => void;
   temporal: Client;
   taskQueue: string;
   maxWallets: number;
-  /** How often watches of the analysed wallets' open trades poll (WATCH_POLL_MS). */
-  watchPollMs?: number;
   log: Logger;
 }
 
@@ -70,6 +69,7 @@ export function analysesRouter(d: AnalysesDeps): Router {
     if (!ctx.is('application/json')) throw new Problem(415, 'Unsupported Media Type', 'send the request body as application/json');
     const body = parseOr400(bodySchema, (ctx.request as any).body, 'analysis request');
     const wallets = [...new Set(body.wallets)];
+    await d.policy.assertCanAnalyse(principalOf(ctx), wallets);
     const requestedBy = ctx.state.principal?.subject ?? null;
     const idem = idempotencyKey(ctx);
     const requestHash = createHash('sha256').update(JSON.stringify({ wallets, from: body.from ?? null, to: body.to ?? null })).digest('hex');
@@ -84,13 +84,13 @@ export function analysesRouter(d: AnalysesDeps): Router {
       // Two requests with the same key at once: the one that lost answers with the winner's analysis.
       if (claimed.length === 0) return replay(ctx, await d.db('idempotency_keys').where({ principal: requestedBy ?? '', key: idem }).first(), requestHash, wallets);
     }
+    await d.policy.grantAnalysed(principalOf(ctx), wallets);
     await d.db('analyses').insert({
       id: analysisId, wallets, requested_by: requestedBy, status: 'pending',
       progress: JSON.stringify({ totalWallets: wallets.length, wallets: Object.fromEntries(wallets.map((w) => [w, { stage: 'queued', transactions: 0, moments: 0 }])) }),
     });
     const req: AnalyzeRequest = {
       analysisId, wallets, from: body.from, to: body.to, requestId: ctx.state.requestId,
-      ...(d.watchPollMs ? { options: { watch: { pollMs: d.watchPollMs } } } : {}),
     };
     try {
       await workflows.startAnalysis(req, { requestId: ctx.state.requestId, requestedBy });
@@ -113,7 +113,7 @@ export function analysesRouter(d: AnalysesDeps): Router {
     const id = ctx.params.id!;
     if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not an analysis id (a 26-character ULID)`);
     const row = await d.db('analyses').where({ id }).first();
-    if (!row || !isOwnAnalysis(ctx, row.requested_by)) throw new Problem(404, 'Not Found', `no analysis ${id}`);
+    if (!row || !d.policy.canReadAnalysis(principalOf(ctx), row.requested_by)) throw new Problem(404, 'Not Found', `no analysis ${id}`);
     ctx.body = {
       analysisId: row.id,
       status: row.status,

@@ -4,8 +4,9 @@ import { CARD_CACHE_CONTROL, type CardStore } from '../../adapters/stores/card-s
 import { momentFromRow } from '../../adapters/stores/moments-store';
 import type { Db } from '../../lib/db';
 import { Problem } from '../problem';
+import type { WalletPolicy } from '../auth/policy';
 
-export interface CardsDeps { db: Db; store: CardStore; cards: CardService }
+export interface CardsDeps { db: Db; store: CardStore; cards: CardService; /** Cards of private wallets are not served. */ policy?: Pick<WalletPolicy, 'isPrivate'> }
 
 /**
  * GET /v1/cards/moment/:id.png — public and shareable. The card of the moment's current version: from the store,
@@ -18,7 +19,7 @@ export function cardsRouter(d: CardsDeps): Router {
     const m = /^([0-9A-HJKMNP-TV-Z]{26})\.png$/.exec(ctx.params.file ?? '');
     if (!m) throw new Problem(400, 'Bad Request', `"${String(ctx.params.file).slice(0, 64)}" is not <moment id>.png (a 26-character ULID)`);
     const row = await d.db('moments').where({ id: m[1] }).first();
-    if (!row) throw new Problem(404, 'Not Found', `no moment ${m[1]}`);
+    if (!row || (await d.policy?.isPrivate(row.wallet))) throw new Problem(404, 'Not Found', `no moment ${m[1]}`);
     const moment = momentFromRow(row);
     const key = cardKey(moment);
     const etag = `"${cardVersion(key)}"`;

@@ -1,10 +1,17 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 
-export interface HealthDeps { db: Db; temporal: Client; namespace: string; config?: Config; registry?: Registry; timeoutMs?: number }
+export interface HealthDeps {
+  db: Db; temporal: Client; namespace: string; config?: Config; registry?: Registry; timeoutMs?: number;
+  /** Throws unless the caller is an operator; guards /health/detailed and /metrics. */
+  operatorOnly?: (ctx: Context, what: 'health' | 'metrics') => Promise<void>;
+  /** How long /health/detailed reuses its results (HEALTH_CACHE_MS). */
+  cacheMs?: number;
+}
 
 interface Check { ok: boolean; latencyMs: number; error?: string; skipped?: string }
 
@@ -30,6 +37,20 @@ async function reachable(url: string, init: RequestInit = {}): Promise<void> {
   if (res.status >= 500) throw new Error(`HTTP ${res.status}`);
 }
 
+/** One run of `fn` at a time, its result reused for ttlMs: a burst of callers costs one round of checks. */
+export function cachedFor<T>(ttlMs: number, fn: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at >= ttlMs) {
+      const value = fn();
+      last = { at: Date.now(), value };
+      // Settle the timestamp when the checks end, so the result lives ttlMs from when it was known.
+      void value.then(() => { if (last?.value === value) last.at = Date.now(); }, () => { if (last?.value === value) last = undefined; });
+    }
+    return last.value;
+  };
+}
+
 export function healthRouter(d: HealthDeps): Router {
   const router = new Router();
   const timeoutMs = d.timeoutMs ?? 2000;
@@ -42,15 +63,17 @@ export function healthRouter(d: HealthDeps): Router {
     ctx.body = { status: 'ok' };
   });
 
+  // A burst of probes shares one round of checks.
+  const readiness = cachedFor(1000, core);
   router.get('/health/ready', async (ctx) => {
-    const [postgres, temporal] = await core();
+    const [postgres, temporal] = await readiness();
     const ready = postgres.ok && temporal.ok;
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'unavailable', checks: { postgres, temporal } };
   });
 
   /** Every dependency with its latency; the optional ones say when they are not configured. */
-  router.get('/health/detailed', async (ctx) => {
+  const detailed = cachedFor(d.cacheMs ?? 5000, async () => {
     const c = d.config;
     const skip = (why: string): Promise<Check> => Promise.resolve({ ok: true, latencyMs: 0, skipped: why });
     const [[postgres, temporal], jwks, r2, rpc, jupiter] = await Promise.all([
@@ -62,11 +85,20 @@ export function healthRouter(d: HealthDeps): Router {
     ]);
     const checks = { postgres, temporal, jwks, r2, rpc, jupiter };
     const ready = postgres.ok && temporal.ok;
+    return { ready, body: { status: ready ? (Object.values(checks).every((x) => x.ok) ? 'ok' : 'degraded') : 'unavailable', checkedAt: new Date().toISOString(), checks } };
+  });
+
+  // Operators only: it calls paid third-party APIs, and its answer maps the deployment.
+  router.get('/health/detailed', async (ctx) => {
+    await d.operatorOnly?.(ctx, 'health');
+    const { ready, body } = await detailed();
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? (Object.values(checks).every((x) => x.ok) ? 'ok' : 'degraded') : 'unavailable', checks };
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = body;
   });
 
   router.get('/metrics', async (ctx) => {
+    await d.operatorOnly?.(ctx, 'metrics');
     if (!d.registry) {
       ctx.status = 404;
       return;

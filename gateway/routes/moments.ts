@@ -6,11 +6,11 @@ import { summarizeProgress as summarize } from '../../activities/analysis/progre
 import { momentFromRow } from '../../adapters/stores/moments-store';
 import type { Db } from '../../lib/db';
 import { isSolanaAddress } from '../../lib/solana-address';
-import { isOwnAnalysis, visibleWallets } from '../auth/scope';
+import { principalOf, type WalletPolicy } from '../auth/policy';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { Problem } from '../problem';
 import { sseFrame, type MomentEvent, type MomentFeed } from '../streams/moment-feed';
-import { openSse } from '../streams/sse';
+import { openSse, type SseHub } from '../streams/sse';
 import { parseOr400 } from '../validation';
 import { ULID_RE } from './analyses';
 
@@ -24,7 +24,7 @@ export const listMomentsQuery = z.object({
   cursor: z.string().max(500).optional(),
 }).strict();
 
-export interface MomentsDeps { db: Db; appSecret: string; feed?: MomentFeed; heartbeatMs?: number; maxBufferedBytes?: number; sseClients?: { inc(): void; dec(): void } }
+export interface MomentsDeps { db: Db; policy: WalletPolicy; appSecret: string; /** How often open streams check that their caller may still read them. */ reauthorizeMs?: number; sseHub?: SseHub; feed?: MomentFeed; heartbeatMs?: number; maxBufferedBytes?: number; sseClients?: { inc(): void; dec(): void } }
 
 function lastEventId(ctx: Context): number {
   const raw = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
@@ -33,16 +33,30 @@ function lastEventId(ctx: Context): number {
   return Number(raw);
 }
 
+/** Ends a stream with a 403 problem as soon as its caller may no longer read it (the owner made it private). */
+function revokeWhenUnreadable(sse: ReturnType<typeof openSse>, allowed: () => Promise<boolean>, everyMs = 2000): void {
+  const timer = setInterval(() => {
+    void allowed().then((ok) => {
+      if (ok || sse.closed) return;
+      sse.send('error', { type: 'https://oof.dev/problems/403', title: 'Forbidden', status: 403, detail: 'you may no longer read this wallet' });
+      sse.close();
+    }, () => undefined);
+  }, everyMs);
+  timer.unref();
+  sse.onClose(() => clearInterval(timer));
+}
+
 export function momentsRouter(d: MomentsDeps): Router {
   const router = new Router();
 
   router.get('/v1/moments', async (ctx) => {
     const q = parseOr400(listMomentsQuery, ctx.query, 'query');
-    const visible = await visibleWallets(ctx, d.db);
-    if (visible && q.wallet && !visible.has(q.wallet)) throw new Problem(403, 'Forbidden', 'you can see the moments of your own wallets and of wallets you analysed');
+    const p = principalOf(ctx);
+    if (q.wallet) await d.policy.assertCanReadWallet(p, q.wallet);
+    const visible = q.wallet ? 'all' : await d.policy.readableWallets(p);
     const rows = d.db('moments').orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit + 1);
     if (q.wallet) rows.where({ wallet: q.wallet });
-    else if (visible) rows.whereIn('wallet', [...visible]);
+    else if (visible !== 'all') rows.whereIn('wallet', [...visible]);
     if (q.kind) rows.where({ kind: q.kind });
     if (q.minSeverity) rows.where('severity', '>=', q.minSeverity);
     if (q.since) rows.where('at', '>=', new Date(q.since));
@@ -61,17 +75,16 @@ export function momentsRouter(d: MomentsDeps): Router {
     const id = ctx.params.id!;
     if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not a moment id (a 26-character ULID)`);
     const row = await d.db('moments').where({ id }).first();
-    const visible = row ? await visibleWallets(ctx, d.db) : undefined;
     // Another user's moment is "not found", not "forbidden": its existence is not ours to reveal.
-    if (!row || (visible && !visible.has(row.wallet))) throw new Problem(404, 'Not Found', `no moment ${id}`);
+    if (!row) throw new Problem(404, 'Not Found', `no moment ${id}`);
+    await d.policy.assertCanReadWallet(principalOf(ctx), row.wallet, `no moment ${id}`);
     ctx.body = momentFromRow(row);
   });
 
   router.get('/v1/wallets/:address/summary', async (ctx) => {
     const wallet = ctx.params.address!;
     if (!isSolanaAddress(wallet)) throw new Problem(400, 'Bad Request', `"${wallet.slice(0, 64)}" is not a Solana address`);
-    const visible = await visibleWallets(ctx, d.db);
-    if (visible && !visible.has(wallet)) throw new Problem(403, 'Forbidden', 'you can see the summaries of your own wallets and of wallets you analysed');
+    await d.policy.assertCanReadWallet(principalOf(ctx), wallet);
     const byKind = await d.db('moments').where({ wallet }).groupBy('kind').select('kind').count({ n: '*' }).sum({ missed: 'missed_usd' });
     const worst = await d.db('moments').where({ wallet }).orderBy([{ column: 'severity', order: 'desc' }, { column: 'missed_usd', order: 'desc' }]).limit(5);
     const transactions = await d.db('wallet_transactions').where({ wallet }).count({ n: '*' }).first();
@@ -94,10 +107,12 @@ export function momentsRouter(d: MomentsDeps): Router {
   router.get('/v1/stream/moments', async (ctx) => {
     const q = parseOr400(z.object({ wallet: address.optional(), access_token: z.string().optional(), lastEventId: z.string().optional() }).strict(), ctx.query, 'query');
     if (!d.feed) throw new Problem(503, 'Service Unavailable', 'live streams are not enabled on this server');
-    const visible = await visibleWallets(ctx, d.db);
-    if (visible && (!q.wallet || !visible.has(q.wallet))) throw new Problem(403, 'Forbidden', 'stream one of your own wallets or of the wallets you analysed (?wallet=)');
+    const p = principalOf(ctx);
+    if (!q.wallet && !d.policy.isOperator(p)) throw new Problem(403, 'Forbidden', 'stream one of your own wallets or of the wallets you analysed (?wallet=)');
+    if (q.wallet) await d.policy.assertCanReadWallet(p, q.wallet);
     const after = lastEventId(ctx);
-    const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs, maxBufferedBytes: d.maxBufferedBytes });
+    const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs, maxBufferedBytes: d.maxBufferedBytes, hub: d.sseHub });
+    if (q.wallet) revokeWhenUnreadable(sse, () => d.policy.canReadWallet(p, q.wallet!), d.reauthorizeMs);
     d.sseClients?.inc();
     sse.onClose(() => d.sseClients?.dec());
     // Subscribe first, then replay: an event that lands in between is seen twice and sent once.
@@ -124,10 +139,12 @@ export function momentsRouter(d: MomentsDeps): Router {
     const id = ctx.params.id!;
     if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not an analysis id (a 26-character ULID)`);
     const first = await d.db('analyses').where({ id }).first();
-    if (!first || !isOwnAnalysis(ctx, first.requested_by)) throw new Problem(404, 'Not Found', `no analysis ${id}`);
-    const wallets = new Set<string>(first.wallets);
+    const p = principalOf(ctx);
+    if (!first || !d.policy.canReadAnalysis(p, first.requested_by)) throw new Problem(404, 'Not Found', `no analysis ${id}`);
+    // Moments only of the wallets the caller may read, checked again as the stream goes on (privacy, expiry).
+    const wallets = await d.policy.readableOf(p, first.wallets);
     const after = lastEventId(ctx);
-    const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs, maxBufferedBytes: d.maxBufferedBytes });
+    const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs, maxBufferedBytes: d.maxBufferedBytes, hub: d.sseHub });
     let sentUpTo = after;
     const deliver = (e: { id: number; type: string; payload: unknown }) => {
       if (e.id <= sentUpTo) return;
@@ -172,7 +189,14 @@ export function momentsRouter(d: MomentsDeps): Router {
         sse.close();
       }
     };
-    const timer = setInterval(() => void tick().catch(() => sse.close()), 500);
+    let checked = Date.now();
+    const recheck = async () => {
+      if (Date.now() - checked < (d.reauthorizeMs ?? 2000)) return;
+      checked = Date.now();
+      const now = await d.policy.readableOf(p, [...wallets]);
+      for (const w of [...wallets]) if (!now.has(w)) wallets.delete(w);
+    };
+    const timer = setInterval(() => void recheck().then(tick).catch(() => sse.close()), 500);
     sse.onClose(() => { clearInterval(timer); unsubscribe?.(); });
     await tick();
   });

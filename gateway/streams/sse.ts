@@ -11,11 +11,25 @@ export interface SseStream {
   onClose(fn: () => void): void;
 }
 
+/** The open streams of one process, so a shutdown can end them at once instead of waiting out its grace period. */
+export class SseHub {
+  private readonly open = new Set<SseStream & { shutdown(retryMs: number): void }>();
+  get size(): number { return this.open.size; }
+  add(s: SseStream & { shutdown(retryMs: number): void }): void {
+    this.open.add(s);
+    s.onClose(() => this.open.delete(s));
+  }
+  /** Tells every client to reconnect after about retryMs (to another replica, or this one restarted), then ends them. */
+  closeAll(retryMs = 1000): void {
+    for (const s of [...this.open]) s.shutdown(retryMs);
+  }
+}
+
 /**
  * Turns a Koa response into a Server-Sent Events stream: `retry:` first, heartbeat comments, and a client that reads
  * too slowly (more than maxBufferedBytes waiting) is dropped so it cannot slow anyone else down.
  */
-export function openSse(ctx: Context, o: { retryMs?: number; heartbeatMs?: number; maxBufferedBytes?: number } = {}): SseStream {
+export function openSse(ctx: Context, o: { retryMs?: number; heartbeatMs?: number; maxBufferedBytes?: number; hub?: SseHub } = {}): SseStream {
   const stream = new PassThrough();
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
@@ -48,12 +62,20 @@ export function openSse(ctx: Context, o: { retryMs?: number; heartbeatMs?: numbe
   const beat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), o.heartbeatMs ?? 15_000);
   beat.unref();
   ctx.req.on('close', close);
-  return {
-    send: (event, data, id) => write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
-    sendFrame: (frame) => write(frame),
-    comment: (text) => void write(`: ${text}\n\n`),
+  const sse = {
+    /** `retry:` then the end of the stream, and of its connection (a closing server keeps no idle sockets). */
+    shutdown: (retryMs: number) => {
+      write(`retry: ${Math.round(retryMs)}\n\n`);
+      ctx.res.once('finish', () => ctx.req.socket.end());
+      close();
+    },
+    send: (event: string, data: unknown, id?: number | string) => write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+    sendFrame: (frame: string) => write(frame),
+    comment: (text: string) => void write(`: ${text}\n\n`),
     close,
     get closed() { return closed; },
-    onClose: (fn) => closers.push(fn),
+    onClose: (fn: () => void) => void closers.push(fn),
   };
+  o.hub?.add(sse);
+  return sse;
 }

@@ -24,6 +24,12 @@
   const dialogTitle = el('card-title');
   const dialogImage = /** @type {HTMLImageElement} */ (el('card-full'));
   const dialogLink = /** @type {HTMLAnchorElement} */ (el('card-link'));
+  const shareStatus = el('share-status');
+  const destForm = /** @type {HTMLFormElement} */ (el('destination-form'));
+  const destKind = /** @type {HTMLSelectElement} */ (el('dest-kind'));
+  const destError = el('dest-error');
+  const destSecret = el('dest-secret');
+  const destList = el('destinations');
 
   const BASE58_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
   const KINDS = {
@@ -218,8 +224,58 @@
       m.status,
     ].filter(Boolean);
     facts.append(kind, ` ${parts.join(' · ')}`);
-    li.append(open, facts);
+    li.append(open, facts, renderShare(m));
     return li;
+  }
+
+  /** The moment's share page: it unfurls as the card on X, Farcaster, Discord, Telegram. @param {any} m */
+  const shareUrl = (m) => `${location.origin}/m/${m.id}`;
+
+  /** Copy link, X and Warpcast intents; a native <details> so it opens with the keyboard. @param {any} m */
+  function renderShare(m) {
+    const details = document.createElement('details');
+    details.className = 'share-menu';
+    const summary = document.createElement('summary');
+    summary.textContent = 'Share';
+    summary.setAttribute('aria-label', `Share — ${describe(m)}`);
+    const url = shareUrl(m);
+    const text = `${describe(m)} — found by OOF`;
+    const copy = document.createElement('button');
+    copy.type = 'button';
+    copy.className = 'share-copy';
+    copy.textContent = 'Copy link';
+    copy.addEventListener('click', () => {
+      navigator.clipboard.writeText(url).then(
+        () => { shareStatus.textContent = `Link copied: ${url}`; },
+        () => { shareStatus.textContent = `Copy this link: ${url}`; },
+      );
+    });
+    const x = new URL('https://x.com/intent/post');
+    x.searchParams.set('text', text);
+    x.searchParams.set('url', url);
+    const warpcast = new URL('https://farcaster.xyz/~/compose');
+    warpcast.searchParams.set('text', text);
+    warpcast.searchParams.append('embeds[]', url);
+    const items = [copy, link(x.toString(), 'Post on X', 'share-x'), link(warpcast.toString(), 'Cast on Warpcast', 'share-warpcast'), link(url, 'Open the share page', 'share-page')];
+    const ul = document.createElement('ul');
+    ul.append(...items.map((item) => {
+      const entry = document.createElement('li');
+      entry.append(item);
+      return entry;
+    }));
+    details.append(summary, ul);
+    return details;
+  }
+
+  /** @param {string} href @param {string} label @param {string} className */
+  function link(href, label, className) {
+    const a = document.createElement('a');
+    a.href = href;
+    a.textContent = label;
+    a.className = className;
+    a.target = '_blank';
+    a.rel = 'noopener';
+    return a;
   }
 
   /** @param {any} m @param {HTMLElement} opener */
@@ -237,6 +293,91 @@
     e.preventDefault();
     void startAnalysis();
   });
+
+  /** @param {string} id */
+  const value = (id) => /** @type {HTMLInputElement} */ (el(id)).value.trim();
+
+  /** The form as the API's body: only the fields of the chosen kind. */
+  function destinationBody() {
+    const kind = destKind.value;
+    const statuses = value('dest-statuses');
+    const kinds = [...destForm.querySelectorAll('input[name="kinds"]:checked')].map((i) => /** @type {HTMLInputElement} */ (i).value);
+    /** @type {Record<string, unknown>} */
+    const body = {
+      kind,
+      wallets: parseWallets(value('dest-wallets')),
+      minSeverity: value('dest-min-severity') || '0',
+      statuses: statuses === 'both' ? ['provisional', 'final'] : [statuses],
+    };
+    if (kinds.length < 4) body.kinds = kinds;
+    if (kind === 'telegram') Object.assign(body, { botToken: value('dest-bot-token'), chatId: value('dest-chat-id') });
+    else body.url = value('dest-url');
+    return body;
+  }
+
+  async function addDestination() {
+    destError.textContent = '';
+    destSecret.replaceChildren();
+    const body = destinationBody();
+    if (/** @type {string[]} */ (body.wallets).length === 0) {
+      destError.textContent = 'Name at least one wallet.';
+      return;
+    }
+    try {
+      const res = await fetch('/v1/alerts/destinations', { method: 'POST', headers: { 'Content-Type': 'application/json', ...credentials().header }, body: JSON.stringify(body) });
+      if (res.status !== 201) {
+        destError.textContent = await problemText(res);
+        return;
+      }
+      const created = await res.json();
+      if (created.signingSecret) {
+        // Shown once: the server keeps it sealed and never returns it again.
+        const code = document.createElement('code');
+        code.textContent = created.signingSecret;
+        destSecret.append('Signing secret (shown once; verify OOF-Signature with it): ', code);
+      }
+      destForm.reset();
+      toggleKindFields();
+      await loadDestinations();
+    } catch (err) {
+      destError.textContent = `Could not reach the server (${err instanceof Error ? err.message : String(err)}).`;
+    }
+  }
+
+  async function loadDestinations() {
+    const res = await fetch('/v1/alerts/destinations', { headers: credentials().header });
+    if (res.status !== 200) return;
+    const { destinations } = await res.json();
+    destList.replaceChildren(...destinations.map((/** @type {any} */ d) => {
+      const li = document.createElement('li');
+      li.dataset.state = d.status.state;
+      li.dataset.destinationId = d.id;
+      const text = document.createElement('span');
+      text.textContent = `${d.target} · ${d.filters.wallets.length} wallet${d.filters.wallets.length === 1 ? '' : 's'} · ${d.status.state}${d.status.reason ? ` (${d.status.reason})` : ''}`;
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.textContent = 'Delete';
+      remove.setAttribute('aria-label', `Delete ${d.target}`);
+      remove.addEventListener('click', () => {
+        void fetch(`/v1/alerts/destinations/${d.id}`, { method: 'DELETE', headers: credentials().header }).then(() => loadDestinations());
+      });
+      li.append(text, remove);
+      return li;
+    }));
+  }
+
+  function toggleKindFields() {
+    const telegram = destKind.value === 'telegram';
+    el('dest-url-field').hidden = telegram;
+    el('dest-telegram-fields').hidden = !telegram;
+  }
+
+  destKind.addEventListener('change', toggleKindFields);
+  destForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void addDestination();
+  });
+  void loadDestinations();
   walletsInput.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();

@@ -14,8 +14,6 @@ export interface DispatcherDeps {
   idleMs?: number;
   /** A signal that takes longer fails the round (the rows stay for the next one) instead of holding their locks. */
   signalTimeoutMs?: number;
-  /** Poll interval for the watches the actors start (WATCH_POLL_MS). */
-  watchPollMs?: number;
 }
 
 /**
@@ -113,7 +111,7 @@ export class WebhookDispatcher {
         for (const a of accounts) if (tracked.has(a)) perWallet.set(a, [...(perWallet.get(a) ?? []), sig]);
       }
       for (const [wallet, signatures] of perWallet) {
-        await this.d.temporal.withDeadline(Date.now() + (this.d.signalTimeoutMs ?? 5000), () => this.workflows.signalWalletActor(wallet, signatures, this.d.watchPollMs ? { watch: { pollMs: this.d.watchPollMs } } : {}));
+        await this.d.temporal.withDeadline(Date.now() + (this.d.signalTimeoutMs ?? 5000), () => this.workflows.signalWalletActor(wallet, signatures));
       }
       await trx('transactions').whereIn('signature', rows.map((r: any) => r.signature)).update({ dispatched_at: trx.fn.now() });
       return rows.length;

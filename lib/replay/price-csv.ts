@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * Binance kline CSV (`open_time_ms,open_time_utc,open,high,low,close,volume`) as price points: each candle's close
- * belongs to the instant its interval ends (open + interval), per shared/fixtures/prices/README.md. USDT taken as USD.
+ * belongs to the instant its interval ends (open + interval), per fixtures/prices/README.md. USDT taken as USD.
  */
 export function klinePoints(csvText: string, intervalMs?: number): Array<[number, string]> {
   const lines = csvText.trim().split('\n');

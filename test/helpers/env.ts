@@ -5,6 +5,7 @@ import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
 import { requestIdClientInterceptor } from '../../lib/temporal-request-id';
 import type { CardService } from '../../adapters/rendering/card-service';
+import type { AlertDeps } from '../../activities/alerts/alert-activities';
 import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
 import { createWorker } from '../../workers/run-worker';
 
@@ -49,7 +50,7 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
 }
 
 /** A worker on its own task queue, so test files running side by side never take each other's tasks. */
-export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?: string; jupiterUrl?: string; historyUrl?: string; cards?: CardService } = {}): Promise<{ worker: Worker; stop(): Promise<void> }> {
+export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?: string; jupiterUrl?: string; historyUrl?: string; cards?: CardService; alerts?: AlertDeps } = {}): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const parts = await createWorker({
     temporalAddress: testEnv().temporalAddress,
     namespace: 'default',
@@ -62,6 +63,7 @@ export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?
     jupiterBaseUrl: opts.jupiterUrl,
     historyProvider: opts.historyUrl ? { name: 'birdeye', baseUrl: opts.historyUrl, apiKey: 'test' } : undefined,
     cards: opts.cards,
+    alerts: opts.alerts,
   });
   const running = parts.run();
   return {

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** shared/ sits beside the repository (CI clones main with shared/ next to it). */
-export const SHARED = process.env.OOF_SHARED_DIR ?? path.resolve(__dirname, '../../../shared');
-export const FIXTURES = path.join(SHARED, 'fixtures');
+/** The repository's own copy of the real data (provenance in fixtures/README.md): a clone needs nothing beside it. */
+export const FIXTURES = path.resolve(__dirname, '../../fixtures');
 
 export function readJson(rel: string): any {
   return JSON.parse(readFileSync(path.join(FIXTURES, rel), 'utf8'));

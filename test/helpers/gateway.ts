@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { createApp } from '../../gateway/app';
+import { createApp, type GatewayDeps } from '../../gateway/app';
 import { listen, type RunningServer } from '../../gateway/server';
 import type { CardStore } from '../../adapters/stores/card-store';
 import type { MomentFeed } from '../../gateway/streams/moment-feed';
@@ -11,6 +11,13 @@ export interface TestGateway { url: string; server: RunningServer; close(): Prom
 
 export async function startTestGateway(config: Config, db: Db, temporal: Client, onWebhookStored?: () => void, cardStore?: CardStore, feed?: MomentFeed): Promise<TestGateway> {
   const app = createApp({ config, db, temporal, log: testLog, onWebhookStored, cardStore, feed });
+  const server = await listen(app, 0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${server.port}`, server, close: () => server.close(1000) };
+}
+
+/** A gateway on 127.0.0.1 with any dependencies a test wants to see (a logger, a feed, a hub…). */
+export async function startGatewayWith(deps: Omit<GatewayDeps, 'log'> & { log?: GatewayDeps['log'] }): Promise<TestGateway> {
+  const app = createApp({ log: testLog, ...deps });
   const server = await listen(app, 0, '127.0.0.1');
   return { url: `http://127.0.0.1:${server.port}`, server, close: () => server.close(1000) };
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Db } from '../../lib/db';
+import { mintServiceToken } from '../../gateway/auth/service-token';
 import { temporalClient, testConfig, testDb, uniqueQueue } from '../helpers/env';
 import { postJson, startTestGateway } from '../helpers/gateway';
 
@@ -103,12 +104,12 @@ describe('observability', () => {
   });
 
   it('exposes Prometheus metrics labelled by route pattern, never by raw path', async () => {
-    const gw = await startTestGateway(testConfig(), db, temporal.client);
+    const gw = await startTestGateway(testConfig({ METRICS_TOKEN: 'metrics-token-0123456789' }), db, temporal.client);
     try {
       await fetch(`${gw.url}/v1/moments`);
       await fetch(`${gw.url}/v1/moments/01ARZ3NDEKTSV4RRFFQ69G5FAV`);
       await fetch(`${gw.url}/v1/moments/01ARZ3NDEKTSV4RRFFQ69G5FAW`);
-      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      const text = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).text();
       expect(text).toMatch(/oof_http_request_duration_seconds_count\{method="GET",route="\/v1\/moments",status="200"\} 1/);
       expect(text).toMatch(/oof_http_request_duration_seconds_count\{method="GET",route="\/v1\/moments\/:id",status="404"\} 2/);
       expect(text).not.toContain('01ARZ3NDEKTSV4RRFFQ69G5FAV');
@@ -123,9 +124,10 @@ describe('observability', () => {
     const rpc = http.createServer((_q, r) => r.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":1,"result":"ok"}'));
     await new Promise<void>((r) => rpc.listen(0, '127.0.0.1', r));
     const port = (rpc.address() as any).port;
-    const gw = await startTestGateway(testConfig({ RPC_PRIMARY: `http://127.0.0.1:${port}`, JUPITER_BASE_URL: 'http://127.0.0.1:1' }), db, temporal.client);
+    const config = testConfig({ RPC_PRIMARY: `http://127.0.0.1:${port}`, JUPITER_BASE_URL: 'http://127.0.0.1:1', SERVICE_IDS: 'ops' });
+    const gw = await startTestGateway(config, db, temporal.client);
     try {
-      const res = await fetch(`${gw.url}/health/detailed`);
+      const res = await fetch(`${gw.url}/health/detailed`, { headers: { authorization: `Bearer ${mintServiceToken(config.appSecret, 'ops')}` } });
       expect(res.status).toBe(200);
       const body = await res.json();
       expect(body.status).toBe('degraded'); // Jupiter points at a closed port

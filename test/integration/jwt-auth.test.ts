@@ -53,7 +53,7 @@ describe('Dynamic.xyz JWT authentication: the attack suite, against a local JWKS
     published = [k1.jwk];
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
     jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/api/v0/sdk/${ENV}/.well-known/jwks`;
-    gw = await startTestGateway(testConfig({ AUTH_ALLOW_ANONYMOUS: 'false', DYNAMIC_ENVIRONMENT_ID: ENV, DYNAMIC_JWKS_URL: jwksUrl, DYNAMIC_JWKS_COOLDOWN_MS: '0' }), db, temporal.client);
+    gw = await startTestGateway(testConfig({ AUTH_ALLOW_ANONYMOUS: 'false', DYNAMIC_ENVIRONMENT_ID: ENV, DYNAMIC_JWKS_URL: jwksUrl, DYNAMIC_JWKS_COOLDOWN_MS: '0', METRICS_TOKEN: 'metrics-token-0123456789' }), db, temporal.client);
     const at = Date.parse('2025-02-01T00:00:00Z');
     const mk = (wallet: string) => ({ id: momentId(at, wallet, 'S2E', 'So11111111111111111111111111111111111111112', `jwt${wallet.slice(0, 5)}`), kind: 'S2E' as const, wallet, mint: 'So11111111111111111111111111111111111111112', signature: `jwt${wallet.slice(0, 5)}`, at: '2025-02-01T00:00:00Z', pct: '0.5', missedUsd: '50.00', severity: '0.6667', status: 'final' as const, explain: {} });
     await upsertMoments(db, [mk(MINE), mk(THEIRS)]);
@@ -132,7 +132,7 @@ describe('Dynamic.xyz JWT authentication: the attack suite, against a local JWKS
   it('counts JWKS cache hits and fetches in /metrics', async () => {
     await get(await sign(k1));
     await get(await sign(k1)); // the second lookup, at least, is served from the cache
-    const text = await (await fetch(`${gw.url}/metrics`)).text();
+    const text = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).text();
     expect(Number(/oof_jwks_lookups_total\{result="hit"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(0);
     expect(Number(/oof_jwks_lookups_total\{result="fetch"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(0);
   });

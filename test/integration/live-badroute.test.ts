@@ -36,7 +36,7 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
     const [swap] = enhancedSwaps(WALLET, 1, 99).map((t) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 5 }));
     await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
     const actor = await temporal.client.workflow.signalWithStart(walletActor, {
-      taskQueue: queue, workflowId: `wallet/${WALLET}`, args: [{ wallet: WALLET, quietPeriodMs: 3000, watch: { windowMs: 1500, pollMs: 300, heartbeatTimeoutMs: 5000 } }],
+      taskQueue: queue, workflowId: `wallet/${WALLET}`, args: [{ wallet: WALLET, quietPeriodMs: 3000, watch: { windowMs: 1500 } }],
       signal: transactionsSignal, signalArgs: [{ signatures: [swap.signature] }],
     });
     await actor.result();
@@ -52,7 +52,7 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
       for await (const wf of temporal.client.workflow.list({ query: `WorkflowType = 'postTradeWatch' AND Wallet = '${WALLET}'` })) ids.push(wf.workflowId);
       return ids.length >= 2 ? ids : undefined;
     });
-    expect(watches.sort()).toEqual([`watch/${swap.signature}/${TWEET}`, `watch/${swap.signature}/${SOL}`].sort());
+    expect(watches.sort()).toEqual([`watch/${WALLET}/${swap.signature}/${TWEET}`, `watch/${WALLET}/${swap.signature}/${SOL}`].sort());
   }, 60_000);
 });
 

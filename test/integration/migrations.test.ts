@@ -17,17 +17,17 @@ describe('migrations', () => {
 
   it('migrates up, rolls back to nothing, and migrates up again', async () => {
     expect(await migrateLatest(db)).toContain('20261124000000_initial_schema');
-    const tables = async () => (await db.raw(`select tablename from pg_tables where schemaname = 'public' and tablename not like 'knex%' order by 1`)).rows.map((r: any) => r.tablename);
-    expect(await tables()).toEqual(['actions', 'analyses', 'idempotency_keys', 'maintenance_runs', 'moment_events', 'moments', 'price_points', 'price_windows', 'rate_limits', 'route_quotes', 'tracked_wallets', 'transactions', 'wallet_transactions']);
+    const tables = async () => (await db.raw(`select tablename from pg_tables where schemaname = 'public' and tablename not like 'knex%' order by 1`)).rows.map((r: any) => r.tablename as string).sort();
+    expect(await tables()).toEqual(['actions', 'alert_deliveries', 'alert_destinations', 'analyses', 'idempotency_keys', 'maintenance_runs', 'moment_events', 'moments', 'price_alarms', 'price_points', 'price_windows', 'rate_limits', 'route_quotes', 'tracked_wallets', 'trade_skips', 'transactions', 'wallet_access_grants', 'wallet_privacy', 'wallet_transactions']);
     await migrateRollback(db, true);
     expect(await tables()).toEqual([]);
     await migrateLatest(db);
-    expect(await tables()).toHaveLength(13);
+    expect(await tables()).toHaveLength(19);
   });
 
   it('stores money as NUMERIC(38,18)', async () => {
     const cols = await db.raw(`select table_name, column_name, numeric_precision, numeric_scale from information_schema.columns
-      where table_schema = 'public' and data_type = 'numeric' and column_name <> 'severity' order by 1, 2`);
+      where table_schema = 'public' and data_type = 'numeric' and column_name not in ('severity', 'min_severity') order by 1, 2`);
     expect(cols.rows.length).toBeGreaterThanOrEqual(5);
     for (const c of cols.rows) expect([c.table_name, c.column_name, c.numeric_precision, c.numeric_scale]).toEqual([c.table_name, c.column_name, 38, 18]);
   });

@@ -57,6 +57,9 @@ describe('/openapi.json', () => {
     expect(page.moments).toHaveLength(1);
     for (const m of page.moments) check('Moment', m);
     check('Problem', await (await fetch(`${gw.url}/v1/moments?limit=0`)).json());
+    const destination = await (await postJson(`${gw.url}/v1/alerts/destinations`, { kind: 'webhook', url: 'http://127.0.0.1:9/hook', wallets: [wallet] })).json();
+    check('AlertDestination', destination);
+    check('AlertDestination', await (await fetch(`${gw.url}${destination.links.self}`)).json());
     // The schemas bite: a summary without its totals is not one.
     expect(ajv.validate({ $ref: 'oof#/components/schemas/WalletSummary' }, { wallet })).toBe(false);
   });

@@ -27,14 +27,13 @@ describe('rate limits with Redis counters', () => {
     const ns = `t${Date.now().toString(36)}`;
     const a = createLimits(db, { namespace: ns, ipPerMinute: 3, userPerMinute: 100, walletAnalysesPerHour: 100, analysesPerUserPerDay: 100 }, redis);
     const b = createLimits(db, { namespace: ns, ipPerMinute: 3, userPerMinute: 100, walletAnalysesPerHour: 100, analysesPerUserPerDay: 100 }, redis);
-    const next = async () => undefined;
-    await a.perCaller(ctx('10.9.9.9'), next);
-    await b.perCaller(ctx('10.9.9.9'), next);
-    await a.perCaller(ctx('10.9.9.9'), next);
-    const refused = await b.perCaller(ctx('10.9.9.9'), next).catch((e) => e);
+    await a.perAddress(ctx('10.9.9.9'));
+    await b.perAddress(ctx('10.9.9.9'));
+    await a.perAddress(ctx('10.9.9.9'));
+    const refused = await b.perAddress(ctx('10.9.9.9')).catch((e) => e);
     expect(refused).toBeInstanceOf(Problem);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['Retry-After'])).toBeGreaterThan(0);
-    await expect(a.perCaller(ctx('10.9.9.8'), next)).resolves.toBeUndefined(); // another address has its own count
+    await expect(a.perAddress(ctx('10.9.9.8'))).resolves.toBeUndefined(); // another address has its own count
   });
 });

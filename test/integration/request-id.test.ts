@@ -5,6 +5,7 @@ import { eventually, testConfig, testEnv, uniqueQueue, useDbAndTemporal } from '
 import { postJson, startTestGateway, type TestGateway } from '../helpers/gateway';
 import { swap, tx, USDC } from '../helpers/history';
 import { storeHistory } from '../helpers/store-history';
+import { watchWorkflowId } from '../../temporal/config';
 
 const WALLET = '7Rq3Vx9Kd2Lm5Np8Tb4Wc6Yh1Zf3Gs7Ja9Ue2Ko5Pm8N';
 const TOKEN = 'ReqIdTokenMint1111111111111111111111111111A';
@@ -48,8 +49,9 @@ describe('a request id follows an analysis from the gateway into every worker lo
     expect(res.headers.get('x-request-id')).toBe(REQUEST_ID);
     const { analysisId } = await res.json();
     await t.client.workflow.getHandle(`analysis/${analysisId}`).result();
-    const watchId = `watch/${trade.signature}/${TOKEN}`;
-    // The watch is started from inside an activity: it inherits the id through the worker's own client.
+    const watchId = watchWorkflowId({ wallet: WALLET, signature: trade.signature, mint: TOKEN });
+    // The watch is started from inside an activity: it inherits the id through the worker's own client, and its
+    // own (local) activity that registers its price alarm logs with it.
     await eventually(async () => (lines.some((l) => l.workflowId === watchId && l.activityType) ? true : undefined), 20_000);
     await t.client.workflow.getHandle(watchId).terminate('test done');
 

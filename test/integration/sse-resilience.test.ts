@@ -20,7 +20,7 @@ describe('SSE resilience', () => {
   async function gateway(port: number, extra: Record<string, string> = {}): Promise<{ server: RunningServer; feed: MomentFeed }> {
     const feed = new MomentFeed(services.db, testEnv().databaseUrl, testLog);
     await feed.start();
-    const app = createApp({ config: testConfig({ PORT: String(port), SSE_HEARTBEAT_MS: '200', ...extra }), db: services.db, temporal: services.client, log: testLog, feed });
+    const app = createApp({ config: testConfig({ PORT: String(port), SSE_HEARTBEAT_MS: '200', METRICS_TOKEN: 'metrics-token-0123456789', ...extra }), db: services.db, temporal: services.client, log: testLog, feed });
     return { server: await listen(app, port, '127.0.0.1'), feed };
   }
 
@@ -74,7 +74,7 @@ describe('SSE resilience', () => {
       await eventually(async () => (fast.length >= 30 ? true : undefined), 20_000, 50);
       expect(fast).toHaveLength(30);
       // The server let go of the one that stopped reading (a paused client cannot even notice): one stream is left.
-      const streams = async () => Number(/oof_sse_clients (\d+)/.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1]);
+      const streams = async () => Number(/oof_sse_clients (\d+)/.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).text())?.[1]);
       await eventually(async () => ((await streams()) === 1 ? true : undefined), 10_000, 100);
       void slowClosed;
     } finally {

@@ -147,6 +147,23 @@ describe('the web page at /', () => {
     await page.waitForFunction(() => !(document.getElementById('card-dialog') as HTMLDialogElement).open);
     expect(await page.evaluate(() => document.activeElement?.classList.contains('card-open'))).toBe(true);
 
+    // Share, from the keyboard: the moment's menu opens, "Copy link" puts its share page on the clipboard, and the
+    // X and Warpcast intents carry the same link.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gw.url });
+    const first = await page.getAttribute('#moments li:first-child', 'data-moment-id');
+    const shareUrl = `${gw.url}/m/${first}`;
+    await tabTo(page, '#moments li:first-child .share-menu summary');
+    await page.keyboard.press('Enter');
+    await tabTo(page, '#moments li:first-child .share-copy');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('share-status')!.textContent!.startsWith('Link copied'));
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl);
+    const intents = await page.evaluate(() => ['share-x', 'share-warpcast'].map((c) => document.querySelector(`#moments li:first-child .${c}`)!.getAttribute('href')!));
+    expect(new URL(intents[0]!).origin + new URL(intents[0]!).pathname).toBe('https://x.com/intent/post');
+    expect(new URL(intents[0]!).searchParams.get('url')).toBe(shareUrl);
+    expect(new URL(intents[1]!).searchParams.getAll('embeds[]')).toEqual([shareUrl]);
+    expect((await fetch(shareUrl)).status).toBe(200);
+
     expect(consoleErrors).toEqual([]);
     const shot = path.join(testEnv().tmp, 'web-page.png');
     await page.screenshot({ path: shot, fullPage: true });

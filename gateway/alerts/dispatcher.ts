@@ -1,0 +1,134 @@
+import type { Client } from '@temporalio/client';
+import { cardKey, cardVersion } from '../../adapters/rendering/card-service';
+import { alertMatches, type AlertFilter } from '../../domain/alerts/filter';
+import type { AlertEventType } from '../../domain/alerts/messages';
+import type { Moment } from '../../domain/detection/moment';
+import type { Db } from '../../lib/db';
+import type { Logger } from '../../lib/logger';
+import { OofWorkflows } from '../../temporal/client';
+import { DEFAULTS } from '../../temporal/config';
+
+export interface AlertDispatcherDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+  perWindow: number;
+  maxAttempts: number;
+  windowMs?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  batchSize?: number;
+  idleMs?: number;
+  /** Workflow starts in flight at once (each is one round trip to Temporal). */
+  concurrency?: number;
+  startTimeoutMs?: number;
+}
+
+/**
+ * Reads the moment outbox (moment_events) for alerts: each event not yet dispatched is matched against the
+ * destinations of its wallet, one deliverAlert is started per match, and the event is marked in the same database
+ * transaction. Events are claimed with SKIP LOCKED, so every gateway process can run one; a failed round leaves the
+ * events for the next (a repeated start finds the workflow by its id and starts nothing).
+ */
+export class AlertDispatcher {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  private failures = 0;
+  private readonly workflows: OofWorkflows;
+
+  constructor(private readonly d: AlertDispatcherDeps) {
+    this.workflows = new OofWorkflows(d.temporal, d.taskQueue);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** A moment event was published (the LISTEN feed): run now rather than at the next idle tick. */
+  nudge(): void {
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.round().finally(() => { this.running = undefined; });
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async round(): Promise<void> {
+    let next = this.d.idleMs ?? 1000;
+    try {
+      const handled = await this.dispatchBatch();
+      this.failures = 0;
+      if (handled === (this.d.batchSize ?? 200) || this.again) next = 0;
+    } catch (err) {
+      this.failures++;
+      next = Math.min(30_000, 500 * 2 ** this.failures);
+      this.d.log.warn({ err: (err as Error).message, retryInMs: next }, 'alert dispatch failed; will retry');
+    }
+    this.again = false;
+    this.schedule(next);
+  }
+
+  /** One claimed batch of outbox events; returns how many events it handled. */
+  async dispatchBatch(): Promise<number> {
+    return this.d.db.transaction(async (trx) => {
+      const events = await trx('moment_events').whereNull('alerts_dispatched_at').orderBy('id').limit(this.d.batchSize ?? 200)
+        .forUpdate().skipLocked().select('id', 'type', 'payload');
+      if (events.length === 0) return 0;
+      const wallets = [...new Set(events.map((e: any) => (e.payload as Moment).wallet))];
+      // Paused destinations too: their deliveries are recorded as skipped, so their status shows what they missed.
+      const destinations = await trx('alert_destinations').whereNot({ state: 'deleted' }).whereRaw('wallets && ?::text[]', [wallets])
+        .select('id', 'wallets', 'kinds', 'min_severity', 'statuses');
+      const filters = destinations.map((r: any) => ({ id: r.id as string, filter: { wallets: r.wallets, kinds: r.kinds, minSeverity: String(r.min_severity), statuses: r.statuses } as AlertFilter }));
+      const starts: Array<() => Promise<unknown>> = [];
+      for (const e of events) {
+        const moment = e.payload as Moment;
+        const version = cardVersion(cardKey(moment));
+        for (const dest of filters) {
+          if (!alertMatches(dest.filter, moment)) continue;
+          starts.push(() => this.d.temporal.withDeadline(Date.now() + (this.d.startTimeoutMs ?? 10_000), () => this.workflows.startAlertDelivery({
+            destinationId: dest.id, momentId: moment.id, version, eventType: e.type as AlertEventType, moment,
+            perWindow: this.d.perWindow, windowMs: this.d.windowMs ?? DEFAULTS.alertWindowMs, maxAttempts: this.d.maxAttempts,
+            retryBaseMs: this.d.retryBaseMs ?? DEFAULTS.alertRetryBaseMs, retryMaxMs: this.d.retryMaxMs ?? DEFAULTS.alertRetryMaxMs,
+          })));
+        }
+      }
+      await runBounded(starts, this.d.concurrency ?? 32);
+      await trx('moment_events').whereIn('id', events.map((e: any) => e.id)).update({ alerts_dispatched_at: trx.fn.now() });
+      return events.length;
+    });
+  }
+}
+
+/** Runs the tasks with at most `limit` in flight; the first failure fails the whole (after the others settle). */
+async function runBounded(tasks: Array<() => Promise<unknown>>, limit: number): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const lane = async () => {
+    while (next < tasks.length) {
+      const t = tasks[next++]!;
+      try {
+        await t();
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
+  if (failure) throw failure;
+}

@@ -1,0 +1,46 @@
+import { freePort } from '../../lib/temporal-dev-server';
+import { spawnEntry, stopProcess } from '../../lib/processes';
+import { eventually, testEnv } from '../helpers/env';
+
+describe('gateway process: HOST and SIGTERM', () => {
+  it('listens on loopback by default, and on SIGTERM ends open SSE streams at once with a retry: hint', async () => {
+    const port = await freePort();
+    const child = spawnEntry('gateway/main.ts', {
+      ENVIRONMENT: 'test', DATABASE_URL: testEnv().databaseUrl, TEMPORAL_ADDRESS: testEnv().temporalAddress, PORT: String(port), HOST: '',
+      APP_SECRET: 'test-secret-test-secret-test-secret-0123', AUTH_ALLOW_ANONYMOUS: 'true', SHUTDOWN_GRACE_MS: '30000', LOG_LEVEL: 'info',
+    }, { silent: true });
+    let out = '';
+    child.stdout!.on('data', (b) => { out += b; });
+    child.stderr!.on('data', (b) => { out += b; });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const listening = await eventually(async () => out.split('\n').find((l) => l.includes('"msg":"listening"')), 60_000, 100);
+      expect(JSON.parse(listening)).toMatchObject({ host: '127.0.0.1', port });
+
+      const res = await fetch(`http://127.0.0.1:${port}/v1/stream/moments`);
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      let text = '';
+      const decoder = new TextDecoder();
+      const first = await reader.read();
+      text += decoder.decode(first.value);
+      expect(text).toMatch(/^retry: \d+\n\n/);
+
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      const endedAfterMs = Date.now() - signalled;
+      expect(text.match(/retry: \d+\n\n/g)?.length).toBe(2); // the hint, sent just before the end
+      expect(Number(/retry: (\d+)\n\n$/.exec(text)?.[1])).toBeGreaterThanOrEqual(1000);
+      expect(endedAfterMs).toBeLessThan(5_000); // not the 30 s grace
+      expect(await exited).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(15_000);
+    } finally {
+      await stopProcess(child, 1000);
+    }
+  }, 90_000);
+});
