@@ -163,7 +163,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     maxWallets: d.config.MAX_WALLETS_PER_ANALYSIS,
     log: d.log,
   });
-  const web = webRouter({ cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined, isPrivate: (w) => policy.isPrivate(w) });
+  const web = webRouter({ cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined });
   app.use(web.routes()).use(web.allowedMethods());
   // Cards are public (shareable); everything else under /v1 needs a caller.
   const store = d.cardStore ?? createCardStore(d.config);
