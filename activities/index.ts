@@ -15,6 +15,9 @@ import type { PriceFeed } from '../adapters/pricing/price-feed';
 import { createWorkflowActivities } from './temporal/workflow-activities';
 import { createWatchStarter } from './watch/start-watches';
 import { createWatchActivities } from './watch/watch-activities';
+import type { TokenRegistry } from '../adapters/tokens/registry';
+import type { DenyList } from '../domain/tokens/spam';
+import { createTokenActivities } from './tokens/token-activities';
 
 export interface ActivityDeps {
   db: Db;
@@ -26,6 +29,9 @@ export interface ActivityDeps {
   feed?: PriceFeed;
   detection?: Partial<DetectionConfig>;
   cards?: CardService;
+  /** The token registry (issue #19) and the spam deny list. */
+  tokens?: TokenRegistry;
+  denyList?: DenyList;
 }
 
 /** Every activity the worker registers, built from the dependencies the worker wires in. */
@@ -40,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...detection,
     ...createPriceActivities(deps),
     ...createWatchStarter(deps),
+    ...createTokenActivities(deps),
     ...createWatchActivities({ ...deps, evaluate: (t, windowMs) => detection.evaluateTrade(t, { windowMs }) }),
   };
 }

@@ -60,6 +60,15 @@ const schema = z.object({
   SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1 << 20),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  // Token registry (issue #19).
+  HELIUS_DAS_URL: z.string().url().default('https://mainnet.helius-rpc.com'),
+  TOKEN_REFRESH_AFTER_MS: z.coerce.number().int().min(60_000).default(7 * 24 * 3_600_000),
+  TOKEN_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  TOKEN_IPFS_GATEWAY: z.string().url().default('https://ipfs.io/ipfs/'),
+  TOKEN_ARWEAVE_GATEWAY: z.string().url().default('https://arweave.net/'),
+  TOKEN_LOGO_MAX_BYTES: z.coerce.number().int().min(1024).max(20 * 1024 * 1024).default(1 << 20),
+  /** Comma-separated mints, or /patterns/ matched against symbol and name: always spam. */
+  TOKEN_DENYLIST: z.string().default(''),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -73,6 +82,7 @@ export interface Config extends RawConfig {
   /** True when APP_SECRET was not given and a random one was made for this process (development only). */
   appSecretGenerated: boolean;
   appSecret: string;
+  tokenDenyList: string[];
 }
 
 export class ConfigError extends Error {
@@ -117,5 +127,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminUserIds: split(c.ADMIN_USER_IDS),
     appSecretGenerated: !c.APP_SECRET,
     appSecret: c.APP_SECRET ?? randomBytes(32).toString('hex'),
+    tokenDenyList: split(c.TOKEN_DENYLIST),
   };
 }

@@ -5,6 +5,8 @@ import { createLogger } from '../lib/logger';
 import { onShutdown } from '../lib/shutdown';
 import { createCardService } from '../adapters/rendering/card-service';
 import { createCardStore } from '../adapters/stores/card-store';
+import { CardTokenCache } from '../adapters/rendering/card-tokens';
+import { logoStoreFor } from '../adapters/tokens/create-registry';
 import { createWorker } from './run-worker';
 import { defaultSchedules, ensureSchedules } from './schedules';
 
@@ -13,6 +15,12 @@ async function main(): Promise<void> {
   const log = createLogger('oof-worker', config.LOG_LEVEL);
   const database = await resolveDatabaseUrl(config, log);
   const db = createDb(database.url, { applicationName: 'oof-worker' });
+  const cardStore = createCardStore(config);
+  const tokenSettings = {
+    environment: config.ENVIRONMENT, heliusApiKey: config.HELIUS_API_KEY, heliusDasUrl: config.HELIUS_DAS_URL,
+    ipfsGateway: config.TOKEN_IPFS_GATEWAY, arweaveGateway: config.TOKEN_ARWEAVE_GATEWAY, refreshAfterMs: config.TOKEN_REFRESH_AFTER_MS,
+    requestsPerMinute: config.TOKEN_REQUESTS_PER_MINUTE, logoMaxBytes: config.TOKEN_LOGO_MAX_BYTES,
+  };
   const parts = await createWorker({
     temporalAddress: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -26,7 +34,9 @@ async function main(): Promise<void> {
     jupiterApiKey: config.JUPITER_API_KEY,
     historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
     watchSlots: config.WATCH_SLOTS,
-    cards: createCardService({ db, store: createCardStore(config) }),
+    cards: createCardService({ db, store: cardStore, tokens: new CardTokenCache(db, logoStoreFor(cardStore, tokenSettings)) }),
+    cardStore,
+    tokens: { ...tokenSettings, denyList: config.tokenDenyList },
   });
   const temporal = parts.temporal;
   await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE, defaultSchedules({ reconcileEveryMs: config.RECONCILE_EVERY_MS, priceRefreshEveryMs: config.PRICE_REFRESH_EVERY_MS }), log);

@@ -6,6 +6,9 @@ import { createHistoryProvider } from '../adapters/pricing/history-providers';
 import { JupiterClient } from '../adapters/pricing/jupiter';
 import { PriceFeed } from '../adapters/pricing/price-feed';
 import type { CardService } from '../adapters/rendering/card-service';
+import type { CardStore } from '../adapters/stores/card-store';
+import { createTokenRegistry, type TokenSettings } from '../adapters/tokens/create-registry';
+import { parseDenyList } from '../domain/tokens/spam';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { requestIdClientInterceptor } from '../lib/temporal-request-id';
@@ -27,6 +30,10 @@ export interface WorkerWiring {
   historyProvider?: { name: string; baseUrl?: string; apiKey?: string };
   /** Renders cards when moments change (omitted: the gateway renders them on demand). */
   cards?: CardService;
+  /** Token registry settings (issue #19); its sources are Jupiter (jupiterBaseUrl), Helius DAS (with a key) and the RPC. */
+  tokens?: Omit<TokenSettings, 'jupiterBaseUrl' | 'jupiterApiKey'> & { denyList?: string[] };
+  /** Where token logos are stored, beside the cards. */
+  cardStore?: CardStore;
   /** Activity slots of the watch worker: one per trade being watched (they mostly sleep). */
   watchSlots?: number;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start-up. */
@@ -77,7 +84,11 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
   const jupiter = w.jupiterBaseUrl ? new JupiterClient({ baseUrl: w.jupiterBaseUrl, apiKey: w.jupiterApiKey }) : undefined;
   const history = w.historyProvider ? createHistoryProvider(w.historyProvider.name, w.historyProvider) : undefined;
   const feed = jupiter ? new PriceFeed(jupiter, w.db) : undefined;
-  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, feed, cards: w.cards });
+  const tokenSettings = { environment: 'development', ...w.tokens, jupiterBaseUrl: w.jupiterBaseUrl, jupiterApiKey: w.jupiterApiKey };
+  const tokens = w.jupiterBaseUrl || rpc || w.tokens?.heliusApiKey
+    ? createTokenRegistry(w.db, tokenSettings, { rpc, store: w.cardStore, onSourceError: (source, err) => w.log.warn({ source, err: (err as Error)?.message }, 'token metadata source failed') })
+    : undefined;
+  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, feed, cards: w.cards, tokens, denyList: parseDenyList(w.tokens?.denyList ?? []) });
   const common = {
     connection,
     namespace: w.namespace,

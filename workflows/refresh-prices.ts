@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { log, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 const { snapshotPrices } = proxyActivities<Activities>({
@@ -6,7 +6,23 @@ const { snapshotPrices } = proxyActivities<Activities>({
   retry: { maximumAttempts: 2 },
 });
 
-/** Run by Schedule `price-refresh` (every 60 s, overlap SKIP): one snapshot of the watched and recently traded mints. */
+const { refreshTokens } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 2 },
+});
+
+/**
+ * Run by Schedule `price-refresh` (every 60 s, overlap SKIP): one snapshot of the watched and recently traded mints;
+ * then the token registry's rare refresh (stale rows, and recent mints it never resolved).
+ */
 export async function refreshPrices(): Promise<{ mints: number; priced: number; at: string }> {
-  return snapshotPrices();
+  const snapshot = await snapshotPrices();
+  if (patched('token-registry')) {
+    try {
+      await refreshTokens();
+    } catch (err) {
+      log.warn('token refresh failed; retried at the next run', { error: String(err) });
+    }
+  }
+  return snapshot;
 }

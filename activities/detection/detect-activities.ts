@@ -14,6 +14,8 @@ import type { PriceSeries } from '../../domain/detection/price-series';
 import { plain } from '../../domain/money';
 import { exactPrice, isPriced, legsOf, priceLeg } from '../../domain/detection/trades';
 import { loadWalletHistory } from '../../adapters/stores/wallet-history';
+import { tokenRows } from '../../adapters/stores/token-store';
+import { denied, isSpamToken, unsolicitedMints, type DenyList } from '../../domain/tokens/spam';
 
 export interface OpenTrade { wallet: string; signature: string; mint: string; side: 'buy' | 'sell'; atMs: number; tradePrice?: string }
 
@@ -23,6 +25,8 @@ export interface DetectionDeps {
   cards?: CardService;
   history?: HistoryProvider;
   detection?: Partial<DetectionConfig>;
+  /** TOKEN_DENYLIST: mints (or /patterns/ on symbol and name) that are always spam. */
+  denyList?: DenyList;
 }
 
 export interface WalletDetection {
@@ -70,7 +74,21 @@ async function quotesFor(db: Db, signatures: string[]): Promise<Map<string, Rout
   return out;
 }
 
-export function createDetectionActivities({ db, history, detection, cards }: DetectionDeps) {
+/** Marks the moments on tokens that are spam for this wallet (issue #19): stored, but hidden unless asked for. */
+async function markSpam(db: Db, txs: NormalizedTx[], moments: Moment[], deny?: DenyList): Promise<void> {
+  if (!moments.length) return;
+  const unsolicited = unsolicitedMints(txs);
+  const rows = await tokenRows(db, [...new Set(moments.map((m) => m.mint))]);
+  for (const m of moments) {
+    const t = rows.get(m.mint);
+    m.spam = isSpamToken({
+      unsolicited: unsolicited.has(m.mint), verified: t?.verified ?? false, hasMarket: t?.hasMarket,
+      denied: deny ? denied(deny, { mint: m.mint, symbol: t?.symbol, name: t?.name }) : false,
+    });
+  }
+}
+
+export function createDetectionActivities({ db, history, detection, cards, denyList }: DetectionDeps) {
   const cfg = mergeConfig(detection);
   const renderCards = async (ids: string[]) => {
     // A card that cannot be rendered now is rendered on demand when someone asks for it: never fail detection.
@@ -100,7 +118,9 @@ export function createDetectionActivities({ db, history, detection, cards }: Det
       wallet, transactions: txs, prices: series, nowMs, quotes, config: windowMs ? { ...detection, windowMs } : detection,
       priceSource: (mint) => [...(sources.get(mint) ?? [])].sort().join('+') || 'none',
     });
-    return { moments: keep ? moments.filter(keep) : moments, skipped: skipped.length, txs, series, priceSource: history?.name ?? 'jupiter snapshots (no history provider configured)' };
+    const kept = keep ? moments.filter(keep) : moments;
+    await markSpam(db, txs, kept, denyList);
+    return { moments: kept, skipped: skipped.length, txs, series, priceSource: history?.name ?? 'jupiter snapshots (no history provider configured)' };
   }
 
   return {

@@ -60,7 +60,8 @@ export class SolanaRpcClient {
     this.fetch = o.fetchImpl ?? fetch;
   }
 
-  async call<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
+  /** `params` is positional for Solana methods, an object for Helius DAS (getAssetBatch). */
+  async call<T>(method: string, params: unknown[] | Record<string, unknown>, signal?: AbortSignal): Promise<T> {
     const maxRetries = this.o.maxRetries ?? 6;
     for (let attempt = 0; ; attempt++) {
       let retryAfter: number | undefined;
@@ -83,7 +84,7 @@ export class SolanaRpcClient {
     }
   }
 
-  private async once<T>(method: string, params: unknown[], outer?: AbortSignal): Promise<T> {
+  private async once<T>(method: string, params: unknown[] | Record<string, unknown>, outer?: AbortSignal): Promise<T> {
     const timeout = AbortSignal.timeout(this.o.timeoutMs ?? 30_000);
     const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
     let res: Response;
@@ -127,6 +128,11 @@ export class SolanaRpcClient {
     if (opts.before) cfg.before = opts.before;
     if (opts.until) cfg.until = opts.until;
     return this.call<SignatureInfo[]>('getSignaturesForAddress', [address, cfg], signal);
+  }
+
+  /** Accounts in the order asked (null where none exists), ≤ 100 keys a call. */
+  getMultipleAccounts(keys: string[], encoding: 'base64' | 'jsonParsed', signal?: AbortSignal): Promise<{ value: any[] }> {
+    return this.call('getMultipleAccounts', [keys, { encoding, commitment: this.o.commitment ?? 'finalized' }], signal);
   }
 
   /** null when the node does not know the signature (yet). */

@@ -4,6 +4,7 @@ import type { Moment } from '../../domain/detection/moment';
 import { momentFromRow } from '../stores/moments-store';
 import type { CardStore } from '../stores/card-store';
 import { renderCard, type RenderOptions } from './render';
+import type { CardTokenCache } from './card-tokens';
 
 /** `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new URL. */
 export function cardKey(m: Moment): string {
@@ -19,10 +20,12 @@ export interface CardServiceDeps {
   publicBase?: string;
   /** Where the pixels are made: the gateway passes its worker-thread pool; by default, in this thread. */
   render?: (m: Moment, o: RenderOptions) => Promise<Buffer>;
+  /** Symbols and logos from the token registry; without it cards show short mints. */
+  tokens?: CardTokenCache;
 }
 
 /** Renders and stores cards; used by the activities when moments change and by the gateway on demand. */
-export function createCardService({ db, store, publicBase, render: renderPixels }: CardServiceDeps) {
+export function createCardService({ db, store, publicBase, render: renderPixels, tokens }: CardServiceDeps) {
   const draw = renderPixels ?? (async (m: Moment, o: RenderOptions) => (await renderCard(m, o)).png);
   async function chartFor(m: Moment): Promise<Array<[number, string]>> {
     const at = Date.parse(m.at);
@@ -32,7 +35,9 @@ export function createCardService({ db, store, publicBase, render: renderPixels 
 
   async function render(m: Moment): Promise<{ key: string; png: Buffer }> {
     const key = cardKey(m);
-    const png = await draw(m, { chart: { points: await chartFor(m) }, publicUrl: store.publicUrl(key) ?? (publicBase ? `${publicBase}/v1/cards/moment/${m.id}.png` : undefined) });
+    const e = m.explain as Record<string, unknown>;
+    const cardTokens = tokens ? await tokens.tokens([m.mint, ...(typeof e.outMint === 'string' ? [e.outMint] : [])]) : undefined;
+    const png = await draw(m, { chart: { points: await chartFor(m) }, tokens: cardTokens, publicUrl: store.publicUrl(key) ?? (publicBase ? `${publicBase}/v1/cards/moment/${m.id}.png` : undefined) });
     await store.put(key, png);
     await db('moments').where({ id: m.id }).update({ card_key: key });
     return { key, png };
