@@ -15,7 +15,7 @@ import { plain } from '../../domain/money';
 import { exactPrice, isPriced, legsOf, priceLeg } from '../../domain/detection/trades';
 import { loadWalletHistory } from '../../adapters/stores/wallet-history';
 import { tokenRows } from '../../adapters/stores/token-store';
-import { denied, isSpamToken, unsolicitedMints, type DenyList } from '../../domain/tokens/spam';
+import { denied, isSpamToken, NEVER_UNSOLICITED, unsolicitedMints, type DenyList } from '../../domain/tokens/spam';
 
 export interface OpenTrade { wallet: string; signature: string; mint: string; side: 'buy' | 'sell'; atMs: number; tradePrice?: string }
 
@@ -75,9 +75,9 @@ async function quotesFor(db: Db, signatures: string[]): Promise<Map<string, Rout
 }
 
 /** Marks the moments on tokens that are spam for this wallet (issue #19): stored, but hidden unless asked for. */
-async function markSpam(db: Db, txs: NormalizedTx[], moments: Moment[], deny?: DenyList): Promise<void> {
+async function markSpam(db: Db, txs: NormalizedTx[], moments: Moment[], stablecoins: string[], deny?: DenyList): Promise<void> {
   if (!moments.length) return;
-  const unsolicited = unsolicitedMints(txs);
+  const unsolicited = unsolicitedMints(txs, new Set([...NEVER_UNSOLICITED, ...stablecoins]));
   const rows = await tokenRows(db, [...new Set(moments.map((m) => m.mint))]);
   for (const m of moments) {
     const t = rows.get(m.mint);
@@ -119,7 +119,7 @@ export function createDetectionActivities({ db, history, detection, cards, denyL
       priceSource: (mint) => [...(sources.get(mint) ?? [])].sort().join('+') || 'none',
     });
     const kept = keep ? moments.filter(keep) : moments;
-    await markSpam(db, txs, kept, denyList);
+    await markSpam(db, txs, kept, cfg.stablecoins, denyList);
     return { moments: kept, skipped: skipped.length, txs, series, priceSource: history?.name ?? 'jupiter snapshots (no history provider configured)' };
   }
 

@@ -21,6 +21,8 @@ export interface RpcClientOptions {
   headers?: Record<string, string>;
   fetchImpl?: typeof fetch;
   onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
+  /** Error codes that are final answers for this endpoint (DAS uses −32004 for "asset not found"), never retried. */
+  finalCodes?: number[];
 }
 
 /** A JSON-RPC error the node answered with. `retryable` says whether asking again (later or elsewhere) can help. */
@@ -70,7 +72,7 @@ export class SolanaRpcClient {
         return await this.sem.run(() => this.once<T>(method, params, signal));
       } catch (e) {
         if (signal?.aborted) throw e;
-        if (e instanceof RpcError && !e.retryable) throw e;
+        if (e instanceof RpcError && (!e.retryable || this.o.finalCodes?.includes(e.code))) throw e;
         reason = e instanceof Error ? e.message : String(e);
         retryAfter = (e as { retryAfterMs?: number }).retryAfterMs;
         if (attempt >= maxRetries) {

@@ -1,5 +1,5 @@
 import type { Db } from '../../lib/db';
-import { denied, isSpamToken, type DenyList } from '../../domain/tokens/spam';
+import { denied, isSpamToken, NEVER_UNSOLICITED, type DenyList } from '../../domain/tokens/spam';
 import { tokenView, type TokenRecord, type TokenView } from '../../domain/tokens/token';
 
 export interface TokenRow extends TokenRecord {
@@ -101,5 +101,5 @@ export async function isSpam(db: Db, q: { mint: string; wallet: string }, deny: 
     [q.wallet, q.mint],
   );
   const { received, bought } = r.rows[0] ?? {};
-  return isSpamToken({ unsolicited: Boolean(received) && !bought, verified: row?.verified ?? false, hasMarket: row?.hasMarket, denied: false });
+  return isSpamToken({ unsolicited: Boolean(received) && !bought && !NEVER_UNSOLICITED.has(q.mint), verified: row?.verified ?? false, hasMarket: row?.hasMarket, denied: false });
 }

@@ -22,7 +22,7 @@ export class HeliusDasClient {
   constructor(o: HeliusDasOptions) {
     const url = new URL(o.url);
     url.searchParams.set('api-key', o.apiKey);
-    this.rpc = new SolanaRpcClient({ url: url.toString(), timeoutMs: o.timeoutMs ?? 15_000, maxRetries: o.maxRetries ?? 3, retryBaseMs: o.retryBaseMs, concurrency: 2 });
+    this.rpc = new SolanaRpcClient({ url: url.toString(), timeoutMs: o.timeoutMs ?? 15_000, maxRetries: o.maxRetries ?? 3, retryBaseMs: o.retryBaseMs, concurrency: 2, finalCodes: [NOT_FOUND] });
     this.pacer = new Pacer(o.requestsPerMinute ?? 120);
   }
 

@@ -1,7 +1,14 @@
 import type { NormalizedTx } from '../parsing/normalized';
+import { FALLBACK_SYMBOLS } from './token';
 
-/** Mints this wallet received by plain transfer and never bought: an airdrop nobody asked for, unless proven otherwise. */
-export function unsolicitedMints(txs: NormalizedTx[]): Set<string> {
+/** SOL and the major stablecoins arriving by transfer are deposits, not airdrops. */
+export const NEVER_UNSOLICITED: ReadonlySet<string> = new Set(Object.keys(FALLBACK_SYMBOLS));
+
+/**
+ * Mints this wallet received by plain transfer and never bought: an airdrop nobody asked for, unless proven
+ * otherwise. `exempt` mints (SOL, stablecoins) never count.
+ */
+export function unsolicitedMints(txs: NormalizedTx[], exempt: ReadonlySet<string> = NEVER_UNSOLICITED): Set<string> {
   const received = new Set<string>();
   const bought = new Set<string>();
   for (const tx of txs) {
@@ -13,6 +20,7 @@ export function unsolicitedMints(txs: NormalizedTx[]): Set<string> {
     }
   }
   for (const m of bought) received.delete(m);
+  for (const m of exempt) received.delete(m);
   return received;
 }
 
