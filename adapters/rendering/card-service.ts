@@ -6,9 +6,12 @@ import type { CardStore } from '../stores/card-store';
 import { renderCard, type RenderOptions } from './render';
 import type { CardTokenCache } from './card-tokens';
 
-/** `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new URL. */
-export function cardKey(m: Moment): string {
-  const version = createHash('sha256').update([m.status, m.at, m.pct, m.missedUsd, m.severity].join('|')).digest('hex').slice(0, 10);
+/**
+ * `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new URL, and so does one
+ * whose token the registry named or gave a logo since (`tokenTag`), so no card keeps a short mint forever.
+ */
+export function cardKey(m: Moment, tokenTag = ''): string {
+  const version = createHash('sha256').update([m.status, m.at, m.pct, m.missedUsd, m.severity].join('|') + (tokenTag ? `|${tokenTag}` : '')).digest('hex').slice(0, 10);
   return `cards/${m.id}-${version}.png`;
 }
 
@@ -33,10 +36,15 @@ export function createCardService({ db, store, publicBase, render: renderPixels,
     return rows.map((r: any) => [+new Date(r.ts), String(r.usd)]);
   }
 
-  async function render(m: Moment): Promise<{ key: string; png: Buffer }> {
-    const key = cardKey(m);
+  async function tokensOf(m: Moment) {
     const e = m.explain as Record<string, unknown>;
-    const cardTokens = tokens ? await tokens.tokens([m.mint, ...(typeof e.outMint === 'string' ? [e.outMint] : [])]) : undefined;
+    return tokens ? tokens.tokens([m.mint, ...(typeof e.outMint === 'string' ? [e.outMint] : [])]) : undefined;
+  }
+  const keyWith = (m: Moment, t: Awaited<ReturnType<typeof tokensOf>>) => cardKey(m, t && tokens ? tokens.tag(t) : '');
+
+  async function render(m: Moment): Promise<{ key: string; png: Buffer }> {
+    const cardTokens = await tokensOf(m);
+    const key = keyWith(m, cardTokens);
     const png = await draw(m, { chart: { points: await chartFor(m) }, tokens: cardTokens, publicUrl: store.publicUrl(key) ?? (publicBase ? `${publicBase}/v1/cards/moment/${m.id}.png` : undefined) });
     await store.put(key, png);
     await db('moments').where({ id: m.id }).update({ card_key: key });
@@ -45,6 +53,8 @@ export function createCardService({ db, store, publicBase, render: renderPixels,
 
   return {
     render,
+    /** The key the moment's card has now (its numbers and its tokens' names and logos). */
+    keyFor: async (m: Moment) => keyWith(m, await tokensOf(m)),
     /** Renders the cards of these moments; a card that fails is logged by the caller and rendered on demand later. */
     async renderMoments(ids: string[]): Promise<{ rendered: number; failed: string[] }> {
       const rows = ids.length ? await db('moments').whereIn('id', ids) : [];
