@@ -5,13 +5,12 @@
  * stream draws progress; then the moments and their cards are listed. `--exit` stops afterwards; otherwise the stack
  * stays up (Temporal UI included) until Ctrl-C.
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyze, momentTable } from '../cli/analyze-command';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
-import { demoDataset, DEMO_WALLETS } from '../lib/replay/demo-dataset';
+import { demoDataset, demoTokenEntries, DEMO_WALLETS } from '../lib/replay/demo-dataset';
 import { MarketReplayServer } from '../lib/replay/market-server';
 import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { startStack, type Stack } from '../lib/stack';
@@ -26,8 +25,7 @@ async function main(): Promise<void> {
   const market = new MarketReplayServer();
   for (const [mint, points] of Object.entries(prices)) market.setToken(mint, { decimals: mint === 'So11111111111111111111111111111111111111112' ? 9 : 6, history: points });
   market.setToken('EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', { decimals: 6, live: '1' });
-  // Jupiter Tokens V2 entries of the demo's mints (the documented shape, logos left out): the token registry names them.
-  for (const e of JSON.parse(readFileSync(path.join(__dirname, '../lib/replay/data/demo-tokens.json'), 'utf8'))) market.tokenEntries.set(e.id, e);
+  for (const e of demoTokenEntries()) market.tokenEntries.set(e.id, e);
   await rpc.start();
   await market.start();
   const running: { stack?: Stack } = {};

@@ -88,3 +88,8 @@ export function demoDataset(): { transactions: any[]; prices: Record<string, Arr
   for (const [mint, t] of Object.entries<any>(data.tokens)) prices[mint] = t.points.map(([open, close]: [number, string]) => [open + 3_600_000, close]);
   return { transactions, prices };
 }
+
+/** Jupiter Tokens V2 entries (the documented shape, logos left out) of the demo's mints: the token registry names them. */
+export function demoTokenEntries(): any[] {
+  return JSON.parse(readFileSync(path.join(DATA, 'demo-tokens.json'), 'utf8'));
+}
