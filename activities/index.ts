@@ -15,6 +15,9 @@ import { createPriceActivities } from './pricing/price-activities';
 import { createWorkflowActivities } from './temporal/workflow-activities';
 import { createWatchStarter } from './watch/start-watches';
 import { createWatchActivities } from './watch/watch-activities';
+import type { TokenRegistry } from '../adapters/tokens/registry';
+import type { DenyList } from '../domain/tokens/spam';
+import { createTokenActivities } from './tokens/token-activities';
 
 export interface ActivityDeps {
   db: Db;
@@ -27,6 +30,9 @@ export interface ActivityDeps {
   cards?: CardService;
   /** Alert delivery (secrets key, outbound policy, public links); without it alerts fail with a clear reason. */
   alerts?: AlertDeps;
+  /** The token registry (issue #19) and the spam deny list. */
+  tokens?: TokenRegistry;
+  denyList?: DenyList;
 }
 
 /** Every activity the worker registers, built from the dependencies the worker wires in. */
@@ -42,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPriceActivities(deps),
     ...createWatchStarter(deps),
     ...createAlertActivities(deps),
+    ...createTokenActivities(deps),
     ...createWatchActivities({ ...deps, evaluate: (t, opts) => detection.evaluateTrade(t, opts) }),
   };
 }

@@ -77,7 +77,7 @@ export function momentTable(moments: any[], gateway: string, cardPaths: Record<s
     const e = m.explain ?? {};
     const extreme = e.peakPrice ?? e.troughPrice;
     return [
-      m.kind, tokenLabel(m.mint), humanDate(m.at), e.tradePrice ? humanPrice(e.tradePrice) : '–', extreme ? humanPrice(extreme) : '–',
+      m.kind, m.token?.symbol ?? tokenLabel(m.mint), humanDate(m.at), e.tradePrice ? humanPrice(e.tradePrice) : '–', extreme ? humanPrice(extreme) : '–',
       humanUsd(m.missedUsd), `${Math.round(Number(m.severity) * 100)}%`, m.status, cardPaths[m.id] ?? `${gateway}${m.cardUrl}`,
     ];
   });

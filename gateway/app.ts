@@ -34,6 +34,9 @@ import type { Moment } from '../domain/detection/moment';
 import type { RenderOptions } from '../adapters/rendering/render';
 import type { RenderPool } from '../adapters/rendering/render-pool';
 import { heliusWebhookRouter } from './webhooks/helius';
+import { tokenLogoRouter, tokensRouter } from './routes/tokens';
+import { CardTokenCache } from '../adapters/rendering/card-tokens';
+import { logoStoreFor } from '../adapters/tokens/create-registry';
 
 export interface GatewayDeps {
   config: Config;
@@ -168,8 +171,12 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   // Cards are public (shareable); everything else under /v1 needs a caller.
   const store = d.cardStore ?? createCardStore(d.config);
   const render = d.renderPool ? (m: Moment, o: RenderOptions) => d.renderPool!.render(m, o) : undefined;
-  const cards = cardsRouter({ db: d.db, store, cards: createCardService({ db: d.db, store, render }), policy });
+  const logos = logoStoreFor(store, { environment: d.config.ENVIRONMENT, ipfsGateway: d.config.TOKEN_IPFS_GATEWAY, arweaveGateway: d.config.TOKEN_ARWEAVE_GATEWAY, logoMaxBytes: d.config.TOKEN_LOGO_MAX_BYTES });
+  const cards = cardsRouter({ db: d.db, store, cards: createCardService({ db: d.db, store, render, tokens: new CardTokenCache(d.db, logos) }), policy });
   app.use(cards.routes()).use(cards.allowedMethods());
+  // Logos are public like the cards: an <img> sends no credentials.
+  const tokenLogos = tokenLogoRouter({ db: d.db, logos });
+  app.use(tokenLogos.routes()).use(tokenLogos.allowedMethods());
   const share = shareRouter({ db: d.db, publicBaseUrl: d.config.PUBLIC_BASE_URL?.replace(/\/$/, ''), cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined, isPrivate: (w) => policy.isPrivate(w) });
   app.use(share.routes()).use(share.allowedMethods());
   app.use(async (ctx, next) => {
@@ -183,12 +190,15 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   const moments = momentsRouter({
     db: d.db, policy, sseHub, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients,
     heartbeatMs: d.config.SSE_HEARTBEAT_MS, maxBufferedBytes: d.config.SSE_MAX_BUFFERED_BYTES,
+    deniedMints: d.config.tokenDenyList.filter((e) => !e.startsWith('/')),
   });
   app.use(moments.routes()).use(moments.allowedMethods());
   const wallets = walletsRouter({ policy });
   app.use(wallets.routes()).use(wallets.allowedMethods());
   const alerts = alertsRouter({ db: d.db, box: new SecretBox(d.config.alertsKey), policy: d.outboundPolicy ?? outboundPolicyFor(d.config.ENVIRONMENT), walletPolicy: policy });
   app.use(alerts.routes()).use(alerts.allowedMethods());
-  routeTable.set(app, [health, webhook, cards, analyses, moments, wallets, alerts].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
+  const tokens = tokensRouter({ db: d.db, logos });
+  app.use(tokens.routes()).use(tokens.allowedMethods());
+  routeTable.set(app, [health, webhook, cards, tokenLogos, analyses, moments, wallets, alerts, tokens].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
   return app;
 }

@@ -16,6 +16,7 @@ function queryParams(schema: z.ZodObject<any>): unknown[] {
   return Object.entries(js.properties).map(([name, s]) => ({ name, in: 'query', required: js.required?.includes(name) ?? false, schema: s }));
 }
 const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const includeSpam = { name: 'includeSpam', in: 'query', required: false, description: 'true: list spam tokens\' moments too', schema: { enum: ['true', 'false'] } };
 const sse = (events: string) => ({ 200: { description: `Server-Sent Events: ${events}; id = outbox id; resume with Last-Event-ID`, content: { 'text/event-stream': { schema: { type: 'string' } } } } });
 
 /** OpenAPI 3.1 for every route the gateway serves, built from the same zod schemas that validate the requests. */
@@ -82,6 +83,22 @@ export function openApiDocument(maxWallets = 25): Record<string, unknown> {
             id: { type: 'string' }, kind: { enum: ['S2E', 'BHD', 'BadRoute', 'IdleYield'] }, wallet: { type: 'string' }, mint: { type: 'string' },
             signature: { type: ['string', 'null'] }, at: { type: 'string', format: 'date-time' }, pct: { type: 'string' }, missedUsd: { type: 'string' },
             severity: { type: 'string' }, status: { enum: ['provisional', 'final'] }, explain: { type: 'object' }, cardUrl: { type: 'string' },
+            token: { $ref: '#/components/schemas/TokenView' }, spam: { type: 'boolean', description: 'spam for this wallet; listed only with includeSpam=true' },
+          },
+        },
+        TokenView: {
+          type: 'object', required: ['symbol', 'name', 'logoUrl', 'verified'],
+          description: 'A token as traders know it; an unknown mint shows its short form and an identicon',
+          properties: { symbol: { type: 'string' }, name: { type: 'string' }, logoUrl: { type: 'string' }, verified: { type: 'boolean' } },
+        },
+        Token: {
+          type: 'object', required: ['mint', 'symbol', 'name', 'logoUrl', 'verified', 'known', 'tags', 'source'],
+          properties: {
+            mint: { type: 'string' }, symbol: { type: 'string' }, name: { type: 'string' }, logoUrl: { type: 'string' }, verified: { type: 'boolean' },
+            known: { type: 'boolean', description: 'false when the registry has not resolved this mint (yet)' },
+            decimals: { type: ['integer', 'null'] }, tokenProgram: { enum: ['spl-token', 'token-2022', null] }, tags: { type: 'array', items: { type: 'string' } },
+            organicScore: { type: ['string', 'null'] }, hasMarket: { type: ['boolean', 'null'] }, source: { type: 'string' },
+            firstSeen: { type: ['string', 'null'], format: 'date-time' }, fetchedAt: { type: ['string', 'null'], format: 'date-time' },
           },
         },
       },
@@ -89,11 +106,11 @@ export function openApiDocument(maxWallets = 25): Record<string, unknown> {
     paths: {
       '/v1/analyze': { post: { summary: 'Start an analysis of up to 25 wallets', security: secured, parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } }], requestBody: { required: true, ...json(toSchema(analyzeBodySchema(maxWallets))) }, responses: { 202: { description: 'accepted (Location: the analysis)', ...json({ $ref: '#/components/schemas/AnalysisAccepted' }) }, 415: problemResponse('not JSON'), 422: problemResponse('Idempotency-Key reused with another body'), ...errors } } },
       '/v1/analyses/{id}': { get: { summary: 'Status and progress of an analysis', security: secured, parameters: [pathParam('id', 'analysis id (ULID)')], responses: { 200: { description: 'the analysis', ...json({ $ref: '#/components/schemas/Analysis' }) }, 404: problemResponse('unknown analysis'), ...errors } } },
-      '/v1/analyses/{id}/stream': { get: { summary: 'Live progress and moments of an analysis', security: secured, parameters: [pathParam('id', 'analysis id (ULID)')], responses: { ...sse('progress, moment, done, error'), 404: problemResponse('unknown analysis'), ...errors } } },
+      '/v1/analyses/{id}/stream': { get: { summary: 'Live progress and moments of an analysis', security: secured, parameters: [pathParam('id', 'analysis id (ULID)'), includeSpam], responses: { ...sse('progress, moment, done, error'), 404: problemResponse('unknown analysis'), ...errors } } },
       '/v1/moments': { get: { summary: 'Moments, newest first, with cursor pagination', security: secured, parameters: queryParams(listMomentsQuery), responses: { 200: { description: 'a page', ...json({ type: 'object', properties: { moments: { type: 'array', items: moment }, nextCursor: { type: ['string', 'null'] } } }) }, 403: problemResponse('not your wallet'), ...errors } } },
       '/v1/moments/{id}': { get: { summary: 'One moment', security: secured, parameters: [pathParam('id', 'moment id (ULID)')], responses: { 200: { description: 'the moment', ...json(moment) }, 404: problemResponse('unknown moment'), ...errors } } },
-      '/v1/stream/moments': { get: { summary: 'Live new and updated moments (EventSource may pass the token as access_token)', security: secured, parameters: [{ name: 'wallet', in: 'query', schema: { type: 'string' } }, { name: 'access_token', in: 'query', schema: { type: 'string' } }, { name: 'Last-Event-ID', in: 'header', schema: { type: 'string' } }], responses: { ...sse('moment.created, moment.updated, moment.finalized'), ...errors } } },
-      '/v1/wallets/{address}/summary': { get: { summary: 'Counts by kind, worst moments, missed USD', security: secured, parameters: [pathParam('address', 'Solana address')], responses: { 200: { description: 'the summary', ...json({ $ref: '#/components/schemas/WalletSummary' }) }, 403: problemResponse('not your wallet'), ...errors } } },
+      '/v1/stream/moments': { get: { summary: 'Live new and updated moments (EventSource may pass the token as access_token)', security: secured, parameters: [{ name: 'wallet', in: 'query', schema: { type: 'string' } }, includeSpam, { name: 'access_token', in: 'query', schema: { type: 'string' } }, { name: 'Last-Event-ID', in: 'header', schema: { type: 'string' } }], responses: { ...sse('moment.created, moment.updated, moment.finalized'), ...errors } } },
+      '/v1/wallets/{address}/summary': { get: { summary: 'Counts by kind, worst moments, missed USD', security: secured, parameters: [pathParam('address', 'Solana address'), includeSpam], responses: { 200: { description: 'the summary', ...json({ $ref: '#/components/schemas/WalletSummary' }) }, 403: problemResponse('not your wallet'), ...errors } } },
       '/v1/wallets/{address}/privacy': {
         get: { summary: 'Whether the wallet is private (readable by whoever may read the wallet)', security: secured, parameters: [pathParam('address', 'Solana address')], responses: { 200: { description: 'its privacy', ...json({ $ref: '#/components/schemas/WalletPrivacy' }) }, 403: problemResponse('not a wallet you may read'), ...errors } },
         put: { summary: 'Make the wallet private (others\' analyses refused, their access ended) or public again; its verified owners only', security: secured, parameters: [pathParam('address', 'Solana address')], requestBody: { required: true, ...json(toSchema(walletPrivacyBody)) }, responses: { 200: { description: 'the new privacy', ...json({ $ref: '#/components/schemas/WalletPrivacy' }) }, 403: problemResponse('not a verified owner of the wallet'), 415: problemResponse('not JSON'), ...errors } },
@@ -108,6 +125,8 @@ export function openApiDocument(maxWallets = 25): Record<string, unknown> {
         delete: { summary: 'Delete a destination (deliveries stop at once)', security: secured, parameters: [pathParam('id', 'destination id (ULID)')], responses: { 204: { description: 'deleted' }, 404: problemResponse('unknown (or not yours)'), ...errors } },
       },
       '/v1/alerts/destinations/{id}/resume': { post: { summary: 'Resume a paused destination', security: secured, parameters: [pathParam('id', 'destination id (ULID)')], responses: { 200: { description: 'the destination, active again', ...json({ $ref: '#/components/schemas/AlertDestination' }) }, 404: problemResponse('unknown (or not yours)'), ...errors } } },
+      '/v1/tokens/{mint}': { get: { summary: 'What the token registry knows of a mint (unknown mints degrade, they are no error)', security: secured, parameters: [pathParam('mint', 'mint address')], responses: { 200: { description: 'the token', ...json({ $ref: '#/components/schemas/Token' }) }, ...errors } } },
+      '/v1/tokens/{mint}/logo.png': { get: { summary: 'The token\'s logo, 96×96 PNG, or its identicon (public)', parameters: [pathParam('mint', 'mint address')], responses: { 200: { description: 'PNG', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } }, 400: problemResponse('not a mint address') } } },
       '/webhooks/helius': { post: { summary: 'Helius webhook deliveries (enhanced or raw), authenticated by the configured Authorization value', requestBody: { required: true, ...json({ type: 'array', minItems: 1, items: { type: 'object' } }) }, responses: { 200: { description: 'stored', ...json({ type: 'object', properties: { received: { type: 'integer' }, new: { type: 'integer' } } }) }, 400: problemResponse('malformed'), 401: problemResponse('bad Authorization'), 413: problemResponse('too large'), 415: problemResponse('not JSON'), 503: problemResponse('not enabled') } } },
       '/health': { get: { summary: 'Liveness', responses: { 200: { description: 'alive' } } } },
       '/health/ready': { get: { summary: 'Readiness: Postgres and Temporal', responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } } } },

@@ -81,6 +81,15 @@ const schema = z.object({
   ALERTS_PER_HOUR: z.coerce.number().int().min(1).default(60),
   ALERTS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   TELEGRAM_API_BASE_URL: z.string().url().default('https://api.telegram.org'),
+  // Token registry (issue #19).
+  HELIUS_DAS_URL: z.string().url().default('https://mainnet.helius-rpc.com'),
+  TOKEN_REFRESH_AFTER_MS: z.coerce.number().int().min(60_000).default(7 * 24 * 3_600_000),
+  TOKEN_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  TOKEN_IPFS_GATEWAY: z.string().url().default('https://ipfs.io/ipfs/'),
+  TOKEN_ARWEAVE_GATEWAY: z.string().url().default('https://arweave.net/'),
+  TOKEN_LOGO_MAX_BYTES: z.coerce.number().int().min(1024).max(20 * 1024 * 1024).default(1 << 20),
+  /** Comma-separated mints, or /patterns/ matched against symbol and name: always spam. */
+  TOKEN_DENYLIST: z.string().default(''),
 });
 
 function alertKeyBytes(v: string): Buffer | undefined {
@@ -105,6 +114,7 @@ export interface Config extends RawConfig {
   /** AES-256-GCM key of alert secrets: ALERTS_ENCRYPTION_KEY, else derived from APP_SECRET, else random (development). */
   alertsKey: Buffer;
   alertsKeyGenerated: boolean;
+  tokenDenyList: string[];
 }
 
 export class ConfigError extends Error {
@@ -156,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertsKey: c.ALERTS_ENCRYPTION_KEY ? alertKeyBytes(c.ALERTS_ENCRYPTION_KEY)!
       : c.APP_SECRET ? Buffer.from(hkdfSync('sha256', c.APP_SECRET, 'oof', 'alert-destination-secrets', 32)) : randomBytes(32),
     alertsKeyGenerated: !c.ALERTS_ENCRYPTION_KEY && !c.APP_SECRET,
+    tokenDenyList: split(c.TOKEN_DENYLIST),
   };
 }

@@ -11,6 +11,7 @@ import * as momentsPageIndex from './20261124080000_moments_page_index';
 import * as walletAccess from './20261201100000_wallet_access';
 import * as priceAlarms from './20261201130000_price_alarms';
 import * as alerts from './20261201150000_alerts';
+import * as tokens from './20261201160000_tokens';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -28,6 +29,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261201100000_wallet_access', walletAccess],
   ['20261201130000_price_alarms', priceAlarms],
   ['20261201150000_alerts', alerts],
+  ['20261201160000_tokens', tokens],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

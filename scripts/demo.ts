@@ -10,7 +10,7 @@ import path from 'node:path';
 import { analyze, momentTable } from '../cli/analyze-command';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
-import { demoDataset, DEMO_WALLETS } from '../lib/replay/demo-dataset';
+import { demoDataset, demoTokenEntries, DEMO_WALLETS } from '../lib/replay/demo-dataset';
 import { MarketReplayServer } from '../lib/replay/market-server';
 import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { startStack, type Stack } from '../lib/stack';
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   running.market = market;
   for (const [mint, points] of Object.entries(prices)) market.setToken(mint, { decimals: mint === 'So11111111111111111111111111111111111111112' ? 9 : 6, history: points });
   market.setToken('EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', { decimals: 6, live: '1' });
+  for (const e of demoTokenEntries()) market.tokenEntries.set(e.id, e);
   await rpc.start();
   await market.start();
 

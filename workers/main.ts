@@ -8,6 +8,8 @@ import { createCardStore } from '../adapters/stores/card-store';
 import { RenderPool } from '../adapters/rendering/render-pool';
 import { SecretBox } from '../adapters/alerts/secret-box';
 import { outboundPolicyFor } from '../adapters/net/ssrf-guard';
+import { CardTokenCache } from '../adapters/rendering/card-tokens';
+import { logoStoreFor } from '../adapters/tokens/create-registry';
 import { createWorker } from './run-worker';
 import { defaultSchedules, ensureSchedules } from './schedules';
 
@@ -17,6 +19,12 @@ async function main(): Promise<void> {
   const database = await resolveDatabaseUrl(config, log);
   const db = createDb(database.url, { applicationName: 'oof-worker' });
   const renderPool = new RenderPool(1);
+  const cardStore = createCardStore(config);
+  const tokenSettings = {
+    environment: config.ENVIRONMENT, heliusApiKey: config.HELIUS_API_KEY, heliusDasUrl: config.HELIUS_DAS_URL,
+    ipfsGateway: config.TOKEN_IPFS_GATEWAY, arweaveGateway: config.TOKEN_ARWEAVE_GATEWAY, refreshAfterMs: config.TOKEN_REFRESH_AFTER_MS,
+    requestsPerMinute: config.TOKEN_REQUESTS_PER_MINUTE, logoMaxBytes: config.TOKEN_LOGO_MAX_BYTES,
+  };
   const parts = await createWorker({
     temporalAddress: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -31,7 +39,9 @@ async function main(): Promise<void> {
     historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
     identity: config.WORKER_IDENTITY,
     // Cards are drawn on a worker thread: a burst of woken watches must not stall the workflow tasks behind them.
-    cards: createCardService({ db, store: createCardStore(config), render: (m, o) => renderPool.render(m, o) }),
+    cards: createCardService({ db, store: cardStore, render: (m, o) => renderPool.render(m, o), tokens: new CardTokenCache(db, logoStoreFor(cardStore, tokenSettings)) }),
+    cardStore,
+    tokens: { ...tokenSettings, denyList: config.tokenDenyList },
     alerts: {
       box: new SecretBox(config.alertsKey),
       sender: { policy: outboundPolicyFor(config.ENVIRONMENT), telegramBaseUrl: config.TELEGRAM_API_BASE_URL },

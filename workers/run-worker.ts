@@ -6,6 +6,9 @@ import { createHistoryProvider } from '../adapters/pricing/history-providers';
 import { JupiterClient } from '../adapters/pricing/jupiter';
 import type { CardService } from '../adapters/rendering/card-service';
 import type { AlertDeps } from '../activities/alerts/alert-activities';
+import type { CardStore } from '../adapters/stores/card-store';
+import { createTokenRegistry, type TokenSettings } from '../adapters/tokens/create-registry';
+import { parseDenyList } from '../domain/tokens/spam';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { requestIdClientInterceptor } from '../lib/temporal-request-id';
@@ -28,6 +31,10 @@ export interface WorkerWiring {
   cards?: CardService;
   /** Delivers alerts (see activities/alerts). */
   alerts?: AlertDeps;
+  /** Token registry settings (issue #19); its sources are Jupiter (jupiterBaseUrl), Helius DAS (with a key) and the RPC. */
+  tokens?: Omit<TokenSettings, 'jupiterBaseUrl' | 'jupiterApiKey'> & { denyList?: string[] };
+  /** Where token logos are stored, beside the cards. */
+  cardStore?: CardStore;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start-up. */
   workflowBundlePath?: string;
   identity?: string;
@@ -75,7 +82,11 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
     : undefined;
   const jupiter = w.jupiterBaseUrl ? new JupiterClient({ baseUrl: w.jupiterBaseUrl, apiKey: w.jupiterApiKey }) : undefined;
   const history = w.historyProvider ? createHistoryProvider(w.historyProvider.name, w.historyProvider) : undefined;
-  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, cards: w.cards, alerts: w.alerts });
+  const tokenSettings = { environment: 'development', ...w.tokens, jupiterBaseUrl: w.jupiterBaseUrl, jupiterApiKey: w.jupiterApiKey };
+  const tokens = w.jupiterBaseUrl || rpc || w.tokens?.heliusApiKey
+    ? createTokenRegistry(w.db, tokenSettings, { rpc, store: w.cardStore, onSourceError: (source, err) => w.log.warn({ source, err: (err as Error)?.message }, 'token metadata source failed') })
+    : undefined;
+  const activities = createActivities({ db: w.db, rpc, workflows: new OofWorkflows(temporal, w.taskQueue), jupiter, history, cards: w.cards, alerts: w.alerts, tokens, denyList: parseDenyList(w.tokens?.denyList ?? []) });
   const common = {
     connection,
     namespace: w.namespace,

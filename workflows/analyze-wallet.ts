@@ -1,4 +1,4 @@
-import { executeChild, log, proxyActivities, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { executeChild, log, patched, proxyActivities, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { backfillWallet } from './backfill-wallet';
 import { backfillWorkflowId, DEFAULTS, MOMENT_KINDS, WALLET } from '../temporal/config';
@@ -12,6 +12,11 @@ const { detectWallet, startWatches } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { registerWalletTokens } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 3 },
 });
 const { awaitWorkflowClosed } = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
@@ -53,6 +58,14 @@ export async function analyzeWallet(input: AnalyzeWalletInput): Promise<WalletSu
   }
   const transactions = await countWalletTransactions(wallet);
   await recordWalletProgress(analysisId, wallet, { stage: 'detecting', transactions, moments: 0 });
+  // New mints get their names and logos before detection, so the moments and cards it makes show them.
+  if (patched('token-registry')) {
+    try {
+      await registerWalletTokens(wallet);
+    } catch (err) {
+      log.warn('token registry unavailable; moments keep short mints', { wallet, error: String(err) });
+    }
+  }
   const found = await detectWallet(wallet, input.options?.now);
   const moments = found.moments;
   if (Object.keys(found.byKind).length) {

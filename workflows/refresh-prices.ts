@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { log, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RefreshResult } from '../activities/pricing/price-activities';
 
@@ -7,10 +7,24 @@ const { snapshotPrices } = proxyActivities<Activities>({
   retry: { maximumAttempts: 2 },
 });
 
+const { refreshTokens } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 2 },
+});
+
 /**
- * Run by Schedule `price-refresh` (every PRICE_REFRESH_EVERY_MS, overlap SKIP): one snapshot of the watched mints,
- * and a signal to every watch whose price alarm it crossed.
+ * Run by Schedule `price-refresh` (every PRICE_REFRESH_EVERY_MS, overlap SKIP): one snapshot of the watched mints and
+ * a signal to every watch whose price alarm it crossed; then the token registry's rare refresh (stale rows, and recent
+ * mints it never resolved).
  */
 export async function refreshPrices(): Promise<RefreshResult> {
-  return snapshotPrices();
+  const snapshot = await snapshotPrices();
+  if (patched('token-registry')) {
+    try {
+      await refreshTokens();
+    } catch (err) {
+      log.warn('token refresh failed; retried at the next run', { error: String(err) });
+    }
+  }
+  return snapshot;
 }

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { WatchOptions } from '../temporal/types';
 import { DEFAULTS } from '../temporal/config';
@@ -39,6 +39,11 @@ export interface WalletActorInput {
  * it, carrying what is still pending; ends itself after a quiet period.
  */
 export async function walletActor(input: WalletActorInput): Promise<ActorState> {
+  const { registerWalletTokens } = proxyActivities<Activities>({
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 3 },
+  });
   const { ingestWalletTransactions, takeRouteQuote, startWatches } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
     heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
@@ -84,6 +89,14 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     }
     state.processed += result.stored;
     state.swaps += result.swaps.length;
+    // Mints that arrived with these transactions join the token registry before detection names them.
+    if (result.stored > 0 && patched('token-registry')) {
+      try {
+        await registerWalletTokens(input.wallet);
+      } catch (err) {
+        log.warn('token registry unavailable; moments keep short mints', { wallet: input.wallet, error: String(err) });
+      }
+    }
     if (result.swaps.length) {
       // Live BadRoute: quote the same input now, while the market is the one the swap met; then judge and watch.
       const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= (input.freshSwapMs ?? DEFAULTS.freshSwapMs));

@@ -18,6 +18,8 @@ import { exactPrice, isPriced, legsOf, priceLeg } from '../../domain/detection/t
 import { loadWalletHistory } from '../../adapters/stores/wallet-history';
 import { replaceTradeSkips } from '../../adapters/stores/trade-skips';
 import { heldAt, lotKey } from '../../domain/detection/held';
+import { tokenRows } from '../../adapters/stores/token-store';
+import { denied, isSpamToken, NEVER_UNSOLICITED, unsolicitedMints, type DenyList } from '../../domain/tokens/spam';
 
 export interface OpenTrade {
   wallet: string;
@@ -36,6 +38,8 @@ export interface DetectionDeps {
   cards?: CardService;
   history?: HistoryProvider;
   detection?: Partial<DetectionConfig>;
+  /** TOKEN_DENYLIST: mints (or /patterns/ on symbol and name) that are always spam. */
+  denyList?: DenyList;
 }
 
 export interface WalletDetection {
@@ -82,7 +86,21 @@ async function quotesFor(db: Db, signatures: string[]): Promise<Map<string, Rout
   return out;
 }
 
-export function createDetectionActivities({ db, history, detection, cards }: DetectionDeps) {
+/** Marks the moments on tokens that are spam for this wallet (issue #19): stored, but hidden unless asked for. */
+async function markSpam(db: Db, txs: NormalizedTx[], moments: Moment[], stablecoins: string[], deny?: DenyList): Promise<void> {
+  if (!moments.length) return;
+  const unsolicited = unsolicitedMints(txs, new Set([...NEVER_UNSOLICITED, ...stablecoins]));
+  const rows = await tokenRows(db, [...new Set(moments.map((m) => m.mint))]);
+  for (const m of moments) {
+    const t = rows.get(m.mint);
+    m.spam = isSpamToken({
+      unsolicited: unsolicited.has(m.mint), verified: t?.verified ?? false, hasMarket: t?.hasMarket,
+      denied: deny ? denied(deny, { mint: m.mint, symbol: t?.symbol, name: t?.name }) : false,
+    });
+  }
+}
+
+export function createDetectionActivities({ db, history, detection, cards, denyList }: DetectionDeps) {
   const cfg = mergeConfig(detection);
   const renderCards = async (ids: string[]) => {
     // A card that cannot be rendered now is rendered on demand when someone asks for it: never fail detection.
@@ -129,6 +147,7 @@ export function createDetectionActivities({ db, history, detection, cards }: Det
         if (f && !have.has(`${leg.signature}|${leg.mint}|${kind}`)) explained.push({ signature: leg.signature, mint: leg.mint, kind, reason: `price history unavailable: ${f.reason}` });
       }
     }
+    await markSpam(db, txs, moments, cfg.stablecoins, denyList);
     return { moments, skipped: explained, txs, series, failed, priceSource: history?.name ?? 'jupiter snapshots (no history provider configured)' };
   }
 

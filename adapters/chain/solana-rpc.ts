@@ -23,6 +23,8 @@ export interface RpcClientOptions {
   headers?: Record<string, string>;
   fetchImpl?: typeof fetch;
   onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
+  /** Error codes that are final answers for this endpoint (DAS uses −32004 for "asset not found"), never retried. */
+  finalCodes?: number[];
 }
 
 /** A JSON-RPC error the node answered with. `retryable` says whether asking again (later or elsewhere) can help. */
@@ -62,19 +64,20 @@ export class SolanaRpcClient {
     this.fetch = o.fetchImpl ?? fetch;
   }
 
-  async call<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
+  /** `params` is positional for Solana methods, an object for Helius DAS (getAssetBatch). */
+  async call<T>(method: string, params: unknown[] | Record<string, unknown>, signal?: AbortSignal): Promise<T> {
     return retrying(() => this.sem.run(() => this.once<T>(method, params, signal)), {
       maxRetries: this.o.maxRetries ?? 6,
       baseMs: this.o.retryBaseMs ?? 250,
       maxMs: this.o.retryMaxMs ?? 10_000,
       signal,
-      retryable: (e) => (e instanceof RpcError && !e.retryable ? false : { retryAfterMs: (e as { retryAfterMs?: number }).retryAfterMs }),
+      retryable: (e) => (e instanceof RpcError && (!e.retryable || this.o.finalCodes?.includes(e.code)) ? false : { retryAfterMs: (e as { retryAfterMs?: number }).retryAfterMs }),
       onRetry: ({ attempt, delayMs, error }) => this.o.onRetry?.({ method, attempt, delayMs, reason: messageOf(error) }),
       onGiveUp: (e, attempts) => (e instanceof RpcError ? e : new RpcTransportError(`${method} failed after ${attempts} attempts: ${messageOf(e)}`, (e as RpcTransportError).httpStatus)),
     });
   }
 
-  private async once<T>(method: string, params: unknown[], outer?: AbortSignal): Promise<T> {
+  private async once<T>(method: string, params: unknown[] | Record<string, unknown>, outer?: AbortSignal): Promise<T> {
     const timeout = AbortSignal.timeout(this.o.timeoutMs ?? 30_000);
     const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
     let res: Response;
@@ -118,6 +121,11 @@ export class SolanaRpcClient {
     if (opts.before) cfg.before = opts.before;
     if (opts.until) cfg.until = opts.until;
     return this.call<SignatureInfo[]>('getSignaturesForAddress', [address, cfg], signal);
+  }
+
+  /** Accounts in the order asked (null where none exists), ≤ 100 keys a call. */
+  getMultipleAccounts(keys: string[], encoding: 'base64' | 'jsonParsed', signal?: AbortSignal): Promise<{ value: any[] }> {
+    return this.call('getMultipleAccounts', [keys, { encoding, commitment: this.o.commitment ?? 'finalized' }], signal);
   }
 
   /** null when the node does not know the signature (yet). */

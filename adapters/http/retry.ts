@@ -69,3 +69,20 @@ export class Semaphore {
     }
   }
 }
+
+/**
+ * Spaces request starts so a source's per-minute limit is never exceeded by this process (Jupiter's keyless tier
+ * allows 30 a minute); callers wait their turn instead of collecting 429s.
+ */
+export class Pacer {
+  private next = 0;
+  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {
+    if (!(perMinute > 0)) throw new Error('Pacer needs a positive rate');
+  }
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const at = Math.max(this.now(), this.next);
+    this.next = at + 60_000 / this.perMinute;
+    if (at > this.now()) await sleep(at - this.now(), signal);
+    return fn();
+  }
+}

@@ -4,10 +4,14 @@ import type { Moment } from '../../domain/detection/moment';
 import { momentFromRow } from '../stores/moments-store';
 import type { CardStore } from '../stores/card-store';
 import { renderCard, type RenderOptions } from './render';
+import type { CardTokenCache } from './card-tokens';
 
-/** `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new URL. */
-export function cardKey(m: Moment): string {
-  const version = createHash('sha256').update([m.status, m.at, m.pct, m.missedUsd, m.severity].join('|')).digest('hex').slice(0, 10);
+/**
+ * `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new URL, and so does one
+ * whose token the registry named or gave a logo since (`tokenTag`), so no card keeps a short mint forever.
+ */
+export function cardKey(m: Moment, tokenTag = ''): string {
+  const version = createHash('sha256').update([m.status, m.at, m.pct, m.missedUsd, m.severity].join('|') + (tokenTag ? `|${tokenTag}` : '')).digest('hex').slice(0, 10);
   return `cards/${m.id}-${version}.png`;
 }
 
@@ -19,10 +23,12 @@ export interface CardServiceDeps {
   publicBase?: string;
   /** Where the pixels are made: the gateway passes its worker-thread pool; by default, in this thread. */
   render?: (m: Moment, o: RenderOptions) => Promise<Buffer>;
+  /** Symbols and logos from the token registry; without it cards show short mints. */
+  tokens?: CardTokenCache;
 }
 
 /** Renders and stores cards; used by the activities when moments change and by the gateway on demand. */
-export function createCardService({ db, store, publicBase, render: renderPixels }: CardServiceDeps) {
+export function createCardService({ db, store, publicBase, render: renderPixels, tokens }: CardServiceDeps) {
   const draw = renderPixels ?? (async (m: Moment, o: RenderOptions) => (await renderCard(m, o)).png);
   async function chartFor(m: Moment): Promise<Array<[number, string]>> {
     const at = Date.parse(m.at);
@@ -30,9 +36,16 @@ export function createCardService({ db, store, publicBase, render: renderPixels 
     return rows.map((r: any) => [+new Date(r.ts), String(r.usd)]);
   }
 
+  async function tokensOf(m: Moment) {
+    const e = m.explain as Record<string, unknown>;
+    return tokens ? tokens.tokens([m.mint, ...(typeof e.outMint === 'string' ? [e.outMint] : [])]) : undefined;
+  }
+  const keyWith = (m: Moment, t: Awaited<ReturnType<typeof tokensOf>>) => cardKey(m, t && tokens ? tokens.tag(t) : '');
+
   async function render(m: Moment): Promise<{ key: string; png: Buffer }> {
-    const key = cardKey(m);
-    const png = await draw(m, { chart: { points: await chartFor(m) }, publicUrl: store.publicUrl(key) ?? (publicBase ? `${publicBase}/v1/cards/moment/${m.id}.png` : undefined) });
+    const cardTokens = await tokensOf(m);
+    const key = keyWith(m, cardTokens);
+    const png = await draw(m, { chart: { points: await chartFor(m) }, tokens: cardTokens, publicUrl: store.publicUrl(key) ?? (publicBase ? `${publicBase}/v1/cards/moment/${m.id}.png` : undefined) });
     await store.put(key, png);
     await db('moments').where({ id: m.id }).update({ card_key: key });
     return { key, png };
@@ -40,6 +53,8 @@ export function createCardService({ db, store, publicBase, render: renderPixels 
 
   return {
     render,
+    /** The key the moment's card has now (its numbers and its tokens' names and logos). */
+    keyFor: async (m: Moment) => keyWith(m, await tokensOf(m)),
     /** Renders the cards of these moments; a card that fails is logged by the caller and rendered on demand later. */
     async renderMoments(ids: string[]): Promise<{ rendered: number; failed: string[] }> {
       const rows = ids.length ? await db('moments').whereIn('id', ids) : [];

@@ -6,7 +6,7 @@ import type { Moment } from '../../domain/detection/moment';
 import { CARD_HEIGHT, CARD_WIDTH, cardTree, chartElements, type CardChart, THEMES } from '../../domain/cards/card';
 import { humanUsd, shortAddress } from '../../domain/cards/format';
 import { addPngText } from './png-text';
-import { tokenLabel } from '../../domain/cards/tokens';
+import { tokenLabel, type CardTokens } from '../../domain/cards/tokens';
 
 // Fonts ship in an npm package: nothing is fetched at render time.
 const FONT_DIR = path.join(path.dirname(require.resolve('@fontsource/inter/package.json')), 'files');
@@ -16,15 +16,15 @@ function loadFonts() {
   return fonts;
 }
 
-export interface RenderOptions { chart?: CardChart; publicUrl?: string }
+export interface RenderOptions { chart?: CardChart; publicUrl?: string; tokens?: CardTokens }
 
-export function cardTitle(m: Moment): string {
-  return `${THEMES[m.kind].label.toLowerCase()}: ${humanUsd(m.missedUsd)} on ${tokenLabel(m.mint)} (${shortAddress(m.wallet)})`;
+export function cardTitle(m: Moment, tokens?: CardTokens): string {
+  return `${THEMES[m.kind].label.toLowerCase()}: ${humanUsd(m.missedUsd)} on ${tokenLabel(m.mint, tokens)} (${shortAddress(m.wallet)})`;
 }
 
 /** A moment's 1200×630 card: satori lays it out as SVG, resvg rasterises it, tEXt chunks carry its metadata. */
 export async function renderCard(m: Moment, o: RenderOptions = {}): Promise<{ png: Buffer; svg: string }> {
-  const laidOut = await satori(cardTree(m, o.chart) as any, { width: CARD_WIDTH, height: CARD_HEIGHT, fonts: loadFonts() });
+  const laidOut = await satori(cardTree(m, o.chart, o.tokens) as any, { width: CARD_WIDTH, height: CARD_HEIGHT, fonts: loadFonts() });
   const chart = chartElements(m, o.chart);
   const svg = chart ? laidOut.replace(/<\/svg>\s*$/, `${chart}</svg>`) : laidOut;
   // satori already turned every glyph into a path: resvg needs no fonts, and scanning the system's costs milliseconds.
@@ -32,7 +32,7 @@ export async function renderCard(m: Moment, o: RenderOptions = {}): Promise<{ pn
   return {
     svg,
     png: addPngText(png, {
-      Title: cardTitle(m),
+      Title: cardTitle(m, o.tokens),
       Software: 'OOF',
       'Moment-Id': m.id,
       Wallet: m.wallet,

@@ -19,7 +19,8 @@ export class DiskCardStore implements CardStore {
   constructor(private readonly dir: string) {}
 
   private file(key: string): string {
-    if (!/^cards\/[0-9A-Za-z-]+\.png$/.test(key)) throw new Error(`bad card key ${key}`);
+    // Cards, and the token logos stored beside them (logos/<mint>.png).
+    if (!/^(cards\/[0-9A-Za-z-]+|logos\/[1-9A-HJ-NP-Za-km-z]{32,44})\.png$/.test(key)) throw new Error(`bad card key ${key}`);
     return path.join(this.dir, key);
   }
 

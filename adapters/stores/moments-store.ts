@@ -1,6 +1,8 @@
 import type { Db } from '../../lib/db';
 import type { Moment } from '../../domain/detection/moment';
 import { D, usd } from '../../domain/money';
+import type { TokenView } from '../../domain/tokens/token';
+import { tokensFor } from './token-store';
 
 export const MOMENT_CHANNEL = 'moment_events';
 
@@ -8,13 +10,14 @@ export function cardUrl(id: string): string {
   return `/v1/cards/moment/${id}.png`;
 }
 
-/** The API shape of a stored moment row. */
-export function momentFromRow(r: any): Moment {
+/** The API shape of a stored moment row, with its token when the caller looked it up (tokensFor). */
+export function momentFromRow(r: any, token?: TokenView): Moment {
   return {
     id: r.id, kind: r.kind, wallet: r.wallet, mint: r.mint, signature: r.signature,
     at: new Date(r.at).toISOString().replace('.000Z', 'Z'),
     pct: new D(r.pct).toFixed(), missedUsd: usd(new D(r.missed_usd)),
     severity: new D(r.severity).toFixed(4), status: r.status, explain: r.explain, cardUrl: cardUrl(r.id),
+    ...(token ? { token } : {}), spam: Boolean(r.spam),
   };
 }
 
@@ -29,20 +32,22 @@ export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertRe
   const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, eventIds: [], changedIds: [] };
   if (moments.length === 0) return result;
   await db.transaction(async (trx) => {
+    // Every event carries its token, as the list and the stream show it.
+    const tokens = await tokensFor(trx, moments.map((m) => m.mint));
     for (const m of moments) {
       const before = await trx('moments').where({ wallet: m.wallet, kind: m.kind, mint: m.mint }).whereRaw('signature is not distinct from ?', [m.signature]).first('status');
       const rows = await trx.raw(
-        `insert into moments as o (id, wallet, kind, mint, signature, at, severity, missed_usd, pct, status, explain)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+        `insert into moments as o (id, wallet, kind, mint, signature, at, severity, missed_usd, pct, status, explain, spam)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
          on conflict on constraint moments_identity do update set
            at = excluded.at, severity = excluded.severity, missed_usd = excluded.missed_usd, pct = excluded.pct,
            status = case when o.status = 'final' then 'final' else excluded.status end,
-           explain = excluded.explain, updated_at = now()
-         where (o.at, o.severity, o.missed_usd, o.pct, o.explain, o.status)
+           explain = excluded.explain, spam = excluded.spam, updated_at = now()
+         where (o.at, o.severity, o.missed_usd, o.pct, o.explain, o.status, o.spam)
                is distinct from (excluded.at, excluded.severity, excluded.missed_usd, excluded.pct, excluded.explain,
-                                 case when o.status = 'final' then 'final' else excluded.status end)
+                                 case when o.status = 'final' then 'final' else excluded.status end, excluded.spam)
          returning o.*, (xmax = 0) as inserted`,
-        [m.id, m.wallet, m.kind, m.mint, m.signature, m.at, m.severity, m.missedUsd, m.pct, m.status, JSON.stringify(m.explain)],
+        [m.id, m.wallet, m.kind, m.mint, m.signature, m.at, m.severity, m.missedUsd, m.pct, m.status, JSON.stringify(m.explain), m.spam ?? false],
       );
       const row = rows.rows[0];
       if (!row) {
@@ -51,7 +56,7 @@ export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertRe
       }
       if (row.inserted) result.created++;
       else result.updated++;
-      const moment = momentFromRow(row);
+      const moment = momentFromRow(row, tokens.get(row.mint));
       const type = row.inserted ? 'moment.created' : moment.status === 'final' && before?.status === 'provisional' ? 'moment.finalized' : 'moment.updated';
       const ev = await trx('moment_events').insert({ moment_id: row.id, type, payload: JSON.stringify(moment) }).returning('id');
       result.eventIds.push(Number(ev[0].id));

@@ -1,7 +1,7 @@
 import type { Moment } from '../detection/moment';
 import { priceChart } from './chart';
 import { humanAmount, humanDate, humanPct, humanPrice, humanUsd, shortAddress } from './format';
-import { tokenLabel } from './tokens';
+import { tokenLabel, type CardTokens } from './tokens';
 
 export const CARD_WIDTH = 1200;
 export const CARD_HEIGHT = 630;
@@ -24,17 +24,22 @@ function mix(a: string, b: string, t: number): string {
   return `#${[0, 1, 2].map((i) => Math.round(ch(a, i) * t + ch(b, i) * (1 - t)).toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** The token's logo beside the story, as tall as its line so the layout (and the chart box below) does not move. */
+function logo(src?: string): El | undefined {
+  return src ? { type: 'img', props: { src, width: 34, height: 34, style: { borderRadius: 17 } } } : undefined;
+}
+
 /** The sentence under the headline: what happened, in the trade's own numbers (also the share page's and alerts' text). */
-export function story(m: Moment): string {
+export function story(m: Moment, tokens?: CardTokens): string {
   const e = m.explain as Record<string, any>;
-  const sym = tokenLabel(m.mint);
+  const sym = tokenLabel(m.mint, tokens);
   switch (m.kind) {
     case 'S2E':
       return `Sold ${humanAmount(e.quantity)} ${sym} at ${humanPrice(e.tradePrice)} · it hit ${humanPrice(e.peakPrice)} by ${humanDate(e.peakAt)}`;
     case 'BHD':
       return `Bought ${humanAmount(e.quantity)} ${sym} at ${humanPrice(e.tradePrice)} · it sank to ${humanPrice(e.troughPrice)} by ${humanDate(e.troughAt)}`;
     case 'BadRoute':
-      return `Swapped ${humanAmount(e.inAmount)} ${sym} for ${humanAmount(e.outAmount)} ${tokenLabel(e.outMint)} · ${e.reference === 'quote' ? 'the best route paid more' : 'worth less than it cost'}`;
+      return `Swapped ${humanAmount(e.inAmount)} ${sym} for ${humanAmount(e.outAmount)} ${tokenLabel(e.outMint, tokens)} · ${e.reference === 'quote' ? 'the best route paid more' : 'worth less than it cost'}`;
     case 'IdleYield':
       return `${humanAmount(e.balance)} ${sym} sat idle for ${Math.round(Number(e.days))} days at ${humanPct(e.apy, '+').slice(1)} APY`;
   }
@@ -67,7 +72,7 @@ export function chartElements(m: Moment, chart?: CardChart): string | undefined 
   return inner ? `<g transform="translate(${CHART_BOX.x} ${CHART_BOX.y})">${inner}</g>` : undefined;
 }
 
-export function cardTree(m: Moment, chart?: CardChart): El {
+export function cardTree(m: Moment, chart?: CardChart, tokens?: CardTokens): El {
   const theme = THEMES[m.kind];
   const sev = Math.max(0, Math.min(1, Number(m.severity)));
   const headline = `${humanUsd(m.missedUsd)} ${theme.missedWord}`;
@@ -91,11 +96,13 @@ export function cardTree(m: Moment, chart?: CardChart): El {
   h('div', { alignItems: 'flex-end', gap: 28, marginTop: 26 },
     h('div', { fontSize: headlineSize(headline, pct), fontWeight: 800, letterSpacing: -3, lineHeight: 1, whiteSpace: 'nowrap' }, headline),
     h('div', { fontSize: 56, fontWeight: 800, color: theme.color, lineHeight: 1.1, whiteSpace: 'nowrap' }, pct)),
-  h('div', { fontSize: 28, color: '#dedee6', marginTop: 18, maxWidth: 1104, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }, story(m)),
+  h('div', { alignItems: 'center', gap: 14, marginTop: 18, maxWidth: 1104 },
+    logo(tokens?.[m.mint]?.logo),
+    h('div', { fontSize: 28, color: '#dedee6', overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }, story(m, tokens))),
   hasChart ? h('div', { width: CHART_BOX.width, height: CHART_BOX.height, marginTop: 'auto' }) : h('div', { flexGrow: 1 }),
   h('div', { alignItems: 'center', gap: 16, marginTop: 16 },
     h('div', { width: 320, height: 12, backgroundColor: '#2a2a35', borderRadius: 6 },
       h('div', { width: Math.max(8, Math.round(320 * sev)), height: 12, backgroundColor: theme.color, borderRadius: 6 })),
-    h('div', { fontSize: 20, color: '#b9b9c6' }, `severity ${Math.round(sev * 100)}% · ${tokenLabel(m.mint)}`))),
+    h('div', { fontSize: 20, color: '#b9b9c6' }, `severity ${Math.round(sev * 100)}% · ${tokenLabel(m.mint, tokens)}`))),
   );
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { TokenView } from '../tokens/token';
 
 export type MomentKind = 'S2E' | 'BHD' | 'BadRoute' | 'IdleYield';
 
@@ -16,6 +17,10 @@ export interface Moment {
   status: 'provisional' | 'final';
   explain: Record<string, unknown>;
   cardUrl?: string;
+  /** The token as traders know it (symbol, name, logo, verified), from the registry. */
+  token?: TokenView;
+  /** Spam for this wallet (issue #19): left out of lists and streams unless asked for. */
+  spam?: boolean;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { cardKey, cardVersion, type CardService } from '../../adapters/rendering/card-service';
+import { cardVersion, type CardService } from '../../adapters/rendering/card-service';
 import { CARD_CACHE_CONTROL, type CardStore } from '../../adapters/stores/card-store';
 import { momentFromRow } from '../../adapters/stores/moments-store';
 import type { Db } from '../../lib/db';
@@ -21,7 +21,7 @@ export function cardsRouter(d: CardsDeps): Router {
     const row = await d.db('moments').where({ id: m[1] }).first();
     if (!row || (await d.policy?.isPrivate(row.wallet))) throw new Problem(404, 'Not Found', `no moment ${m[1]}`);
     const moment = momentFromRow(row);
-    const key = cardKey(moment);
+    const key = await d.cards.keyFor(moment);
     const etag = `"${cardVersion(key)}"`;
     ctx.set('ETag', etag);
     ctx.set('Cache-Control', CARD_CACHE_CONTROL);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { D, usd } from '../../domain/money';
 import { summarizeProgress as summarize } from '../../activities/analysis/progress';
 import { momentFromRow } from '../../adapters/stores/moments-store';
+import { tokensFor } from '../../adapters/stores/token-store';
 import type { Db } from '../../lib/db';
 import { isSolanaAddress } from '../../lib/solana-address';
 import { principalOf, type WalletPolicy } from '../auth/policy';
@@ -22,9 +23,25 @@ export const listMomentsQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
+  includeSpam: z.enum(['true', 'false']).optional(),
 }).strict();
 
-export interface MomentsDeps { db: Db; policy: WalletPolicy; appSecret: string; /** How often open streams check that their caller may still read them. */ reauthorizeMs?: number; sseHub?: SseHub; feed?: MomentFeed; heartbeatMs?: number; maxBufferedBytes?: number; sseClients?: { inc(): void; dec(): void } }
+export interface MomentsDeps { db: Db; policy: WalletPolicy; appSecret: string; /** How often open streams check that their caller may still read them. */ reauthorizeMs?: number; sseHub?: SseHub; feed?: MomentFeed; heartbeatMs?: number; maxBufferedBytes?: number; sseClients?: { inc(): void; dec(): void };
+  /** TOKEN_DENYLIST mints: spam whatever detection stored. */
+  deniedMints?: string[];
+}
+
+/** Spam is left out unless the caller asks for it (issue #19). */
+function withoutSpam(q: any, denied: string[]): void {
+  q.where('spam', false);
+  if (denied.length) q.whereNotIn('mint', denied);
+}
+
+/** Moment rows in API shape, each with its token. */
+async function withTokens(db: Db, rows: any[]) {
+  const tokens = await tokensFor(db, rows.map((r) => r.mint));
+  return rows.map((r) => momentFromRow(r, tokens.get(r.mint)));
+}
 
 function lastEventId(ctx: Context): number {
   const raw = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
@@ -48,6 +65,9 @@ function revokeWhenUnreadable(sse: ReturnType<typeof openSse>, allowed: () => Pr
 
 export function momentsRouter(d: MomentsDeps): Router {
   const router = new Router();
+  const denied = d.deniedMints ?? [];
+  const deniedSet = new Set(denied);
+  const isSpamEvent = (e: { payload: Record<string, unknown> }) => e.payload.spam === true || deniedSet.has(String(e.payload.mint));
 
   router.get('/v1/moments', async (ctx) => {
     const q = parseOr400(listMomentsQuery, ctx.query, 'query');
@@ -60,13 +80,14 @@ export function momentsRouter(d: MomentsDeps): Router {
     if (q.kind) rows.where({ kind: q.kind });
     if (q.minSeverity) rows.where('severity', '>=', q.minSeverity);
     if (q.since) rows.where('at', '>=', new Date(q.since));
+    if (q.includeSpam !== 'true') withoutSpam(rows, denied);
     if (q.cursor) {
       const c = decodeCursor<{ at: string; id: string }>(d.appSecret, q.cursor);
       if (typeof c.at !== 'string' || typeof c.id !== 'string') throw new Problem(400, 'Bad Request', 'the cursor is not one this API issued');
       rows.whereRaw('(at, id) < (?, ?)', [c.at, c.id]);
     }
     const found = await rows;
-    const page = found.slice(0, q.limit).map(momentFromRow);
+    const page = await withTokens(d.db, found.slice(0, q.limit));
     const last = found.length > q.limit ? found[q.limit - 1] : undefined;
     ctx.body = { moments: page, nextCursor: last ? encodeCursor(d.appSecret, { at: new Date(last.at).toISOString(), id: last.id }) : null };
   });
@@ -78,15 +99,22 @@ export function momentsRouter(d: MomentsDeps): Router {
     // Another user's moment is "not found", not "forbidden": its existence is not ours to reveal.
     if (!row) throw new Problem(404, 'Not Found', `no moment ${id}`);
     await d.policy.assertCanReadWallet(principalOf(ctx), row.wallet, `no moment ${id}`);
-    ctx.body = momentFromRow(row);
+    ctx.body = (await withTokens(d.db, [row]))[0];
   });
 
   router.get('/v1/wallets/:address/summary', async (ctx) => {
     const wallet = ctx.params.address!;
     if (!isSolanaAddress(wallet)) throw new Problem(400, 'Bad Request', `"${wallet.slice(0, 64)}" is not a Solana address`);
     await d.policy.assertCanReadWallet(principalOf(ctx), wallet);
-    const byKind = await d.db('moments').where({ wallet }).groupBy('kind').select('kind').count({ n: '*' }).sum({ missed: 'missed_usd' });
-    const worst = await d.db('moments').where({ wallet }).orderBy([{ column: 'severity', order: 'desc' }, { column: 'missed_usd', order: 'desc' }]).limit(5);
+    const includeSpam = ctx.query.includeSpam === 'true';
+    if (ctx.query.includeSpam !== undefined && !['true', 'false'].includes(String(ctx.query.includeSpam))) throw new Problem(400, 'Bad Request', 'includeSpam must be true or false');
+    const mine = () => {
+      const q = d.db('moments').where({ wallet });
+      if (!includeSpam) withoutSpam(q, denied);
+      return q;
+    };
+    const byKind = await mine().groupBy('kind').select('kind').count({ n: '*' }).sum({ missed: 'missed_usd' });
+    const worst = await mine().orderBy([{ column: 'severity', order: 'desc' }, { column: 'missed_usd', order: 'desc' }]).limit(5);
     const transactions = await d.db('wallet_transactions').where({ wallet }).count({ n: '*' }).first();
     let total = new D(0);
     const counts: Record<string, { count: number; missedUsd: string }> = {};
@@ -100,12 +128,13 @@ export function momentsRouter(d: MomentsDeps): Router {
       moments: Object.values(counts).reduce((n, c) => n + c.count, 0),
       byKind: counts,
       totalMissedUsd: usd(total),
-      worst: worst.map(momentFromRow),
+      worst: await withTokens(d.db, worst),
     };
   });
 
   router.get('/v1/stream/moments', async (ctx) => {
-    const q = parseOr400(z.object({ wallet: address.optional(), access_token: z.string().optional(), lastEventId: z.string().optional() }).strict(), ctx.query, 'query');
+    const q = parseOr400(z.object({ wallet: address.optional(), access_token: z.string().optional(), lastEventId: z.string().optional(), includeSpam: z.enum(['true', 'false']).optional() }).strict(), ctx.query, 'query');
+    const hideSpam = q.includeSpam !== 'true';
     if (!d.feed) throw new Problem(503, 'Service Unavailable', 'live streams are not enabled on this server');
     const p = principalOf(ctx);
     if (!q.wallet && !d.policy.isOperator(p)) throw new Problem(403, 'Forbidden', 'stream one of your own wallets or of the wallets you analysed (?wallet=)');
@@ -122,6 +151,7 @@ export function momentsRouter(d: MomentsDeps): Router {
     const deliver = (e: MomentEvent) => {
       if (e.id <= sentUpTo) return;
       sentUpTo = e.id;
+      if (hideSpam && isSpamEvent(e)) return;
       sse.sendFrame(e.frame ?? sseFrame(e));
     };
     const unsubscribe = d.feed.subscribe((e) => {
@@ -138,6 +168,8 @@ export function momentsRouter(d: MomentsDeps): Router {
   router.get('/v1/analyses/:id/stream', async (ctx) => {
     const id = ctx.params.id!;
     if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not an analysis id (a 26-character ULID)`);
+    const includeSpam = ctx.query.includeSpam === 'true';
+    if (ctx.query.includeSpam !== undefined && !['true', 'false'].includes(String(ctx.query.includeSpam))) throw new Problem(400, 'Bad Request', 'includeSpam must be true or false');
     const first = await d.db('analyses').where({ id }).first();
     const p = principalOf(ctx);
     if (!first || !d.policy.canReadAnalysis(p, first.requested_by)) throw new Problem(404, 'Not Found', `no analysis ${id}`);
@@ -146,9 +178,10 @@ export function momentsRouter(d: MomentsDeps): Router {
     const after = lastEventId(ctx);
     const sse = openSse(ctx, { heartbeatMs: d.heartbeatMs, maxBufferedBytes: d.maxBufferedBytes, hub: d.sseHub });
     let sentUpTo = after;
-    const deliver = (e: { id: number; type: string; payload: unknown }) => {
+    const deliver = (e: { id: number; type: string; payload: Record<string, unknown> }) => {
       if (e.id <= sentUpTo) return;
       sentUpTo = e.id;
+      if (!includeSpam && isSpamEvent(e)) return;
       sse.send('moment', e.payload, e.id);
     };
     // Live events wait while the outbox is read, so ids go out in order across all the analysis' wallets.

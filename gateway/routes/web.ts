@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { KNOWN_TOKENS } from '../../domain/cards/tokens';
+import { FALLBACK_SYMBOLS } from '../../domain/cards/tokens';
 
 const WEB = path.resolve(__dirname, '../web');
 
@@ -30,7 +30,7 @@ export interface WebDeps {
  */
 export function webRouter(d: WebDeps = {}): Router {
   const assets: Record<string, Asset> = {
-    '/': asset('index.html', 'text/html; charset=utf-8', (t) => t.replace('__KNOWN_TOKENS__', scriptJson(KNOWN_TOKENS))),
+    '/': asset('index.html', 'text/html; charset=utf-8', (t) => t.replace('__KNOWN_TOKENS__', scriptJson(FALLBACK_SYMBOLS))),
     '/ui/app.js': asset('app.js', 'text/javascript; charset=utf-8'),
     '/ui/app.css': asset('app.css', 'text/css; charset=utf-8'),
   };

@@ -54,7 +54,8 @@
   /** @param {string} text */
   const parseWallets = (text) => [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
   /** @param {string} mint */
-  const tokenLabel = (mint) => knownTokens[mint] ?? `${mint.slice(0, 4)}…${mint.slice(-4)}`;
+  /** The registry's symbol (every moment carries `token`), the built-in fallback, or the short mint. @param {any} m */
+  const tokenLabel = (m) => m.token?.symbol ?? knownTokens[m.mint] ?? `${m.mint.slice(0, 4)}…${m.mint.slice(-4)}`;
   /** @param {string} address */
   const shortAddress = (address) => `${address.slice(0, 4)}…${address.slice(-5)}`;
   /** @param {string} iso */
@@ -185,7 +186,7 @@
 
   /** @param {any} m */
   function describe(m) {
-    return `${KINDS[/** @type {keyof typeof KINDS} */ (m.kind)] ?? m.kind}: ${tokenLabel(m.mint)} on ${day(m.at)}, missed ${money(m.missedUsd)}`;
+    return `${KINDS[/** @type {keyof typeof KINDS} */ (m.kind)] ?? m.kind}: ${tokenLabel(m)} on ${day(m.at)}, missed ${money(m.missedUsd)}`;
   }
 
   /** @param {any} m */
@@ -215,7 +216,7 @@
     const e = m.explain ?? {};
     const extreme = e.peakPrice ?? e.troughPrice;
     const parts = [
-      tokenLabel(m.mint),
+      tokenLabel(m),
       day(m.at),
       e.tradePrice ? `traded at ${price(e.tradePrice)}` : null,
       extreme ? `${e.peakPrice ? 'peak' : 'trough'} ${price(extreme)}` : null,
@@ -223,7 +224,14 @@
       `severity ${Math.round(Number(m.severity) * 100)}%`,
       m.status,
     ].filter(Boolean);
-    facts.append(kind, ` ${parts.join(' · ')}`);
+    // The token's logo (stored and resized by the registry, or its identicon), served by the API itself.
+    const logo = document.createElement('img');
+    logo.className = 'token-logo';
+    logo.src = m.token?.logoUrl ?? `/v1/tokens/${encodeURIComponent(m.mint)}/logo.png`;
+    logo.alt = '';
+    logo.width = 20;
+    logo.height = 20;
+    facts.append(logo, kind, ` ${parts.join(' · ')}`);
     li.append(open, facts, renderShare(m));
     return li;
   }

@@ -98,3 +98,8 @@ export function demoTrades(wallets: { paperHands: string; bagHolder: string }, s
     craft(B, sig(), '2025-01-19T12:00:00Z', 313_000_000, { mint: USDC, raw: units('740.6') }, { mint: TRUMP, raw: units('10') }), // TRUMP on day one
   ];
 }
+
+/** Jupiter Tokens V2 entries (the documented shape, logos left out) of the demo's mints: the token registry names them. */
+export function demoTokenEntries(): any[] {
+  return JSON.parse(readFileSync(path.join(DATA, 'demo-tokens.json'), 'utf8'));
+}

@@ -10,6 +10,8 @@ export interface MarketToken { decimals: number; history?: Array<[number, string
  */
 export class MarketReplayServer {
   readonly tokens = new Map<string, MarketToken>();
+  /** Jupiter Tokens V2 entries by mint, as `/tokens/v2/search` returns them. */
+  readonly tokenEntries = new Map<string, any>();
   readonly calls: Record<string, number> = {};
   /** The quote's output is this much better than the market (0.01 = 1 %); negative makes routes worse. */
   quoteEdge = 0.01;
@@ -56,6 +58,10 @@ export class MarketReplayServer {
       if (this.requireKey !== undefined && req.headers['x-api-key'] !== this.requireKey) return this.send(res, 401, { code: 401, message: 'Unauthorized' });
       return url.pathname === '/price/v3' ? this.price(url, res) : this.quote(url, res);
     }
+    if (url.pathname === '/tokens/v2/search') {
+      if (this.requireKey !== undefined && req.headers['x-api-key'] !== this.requireKey) return this.send(res, 401, { code: 401, message: 'Unauthorized' });
+      return this.tokenSearch(url, res);
+    }
     if (url.pathname === '/defi/history_price') return this.birdeye(url, res);
     const cg = /^\/api\/v3\/coins\/solana\/contract\/([^/]+)\/market_chart\/range$/.exec(url.pathname);
     if (cg) return this.coingecko(decodeURIComponent(cg[1]!), url, res);
@@ -85,6 +91,14 @@ export class MarketReplayServer {
       out[id] = { usdPrice: Number(p), blockId: 348004023, decimals: this.tokens.get(id)!.decimals, priceChange24h: 0, createdAt: '2024-06-05T08:55:25.527Z', liquidity: 1_000_000 };
     }
     this.send(res, 200, out);
+  }
+
+  /** Tokens V2 search by mints (≤ 100, comma-separated); unknown mints are simply not in the array. */
+  private tokenSearch(url: URL, res: http.ServerResponse): void {
+    const ids = (url.searchParams.get('query') ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    if (!ids.length) return this.send(res, 400, { error: 'query is required' });
+    if (ids.length > 100) return this.send(res, 400, { error: 'at most 100 mints' });
+    this.send(res, 200, ids.map((id) => this.tokenEntries.get(id)).filter(Boolean));
   }
 
   private quote(url: URL, res: http.ServerResponse): void {

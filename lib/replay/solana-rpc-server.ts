@@ -45,6 +45,13 @@ export class SolanaRpcReplayServer {
   private server?: http.Server;
   private held: http.ServerResponse[] = [];
   faults: RpcFaults = {};
+  /** Accounts by address, as getAccountInfo's `value` in each encoding they are asked in. */
+  readonly accounts = new Map<string, { base64?: any; jsonParsed?: any }>();
+  /** Helius DAS assets by id (getAsset, getAssetBatch); `dasKey` is the api-key the URL must carry. */
+  readonly assets = new Map<string, any>();
+  dasKey?: string;
+  /** Answer a getAssetBatch naming an unknown id with −32004 for the whole batch (the other documented behaviour). */
+  dasBatchFailsOnUnknown = false;
   readonly calls: Record<string, number> = {};
   url = '';
 
@@ -118,6 +125,11 @@ export class SolanaRpcReplayServer {
       this.json(res, 200, { jsonrpc: '2.0', id: body?.id ?? null, error: { code: -32005, message: 'Node is behind by 42 slots', data: { numSlotsBehind: 42 } } });
       return;
     }
+    const isDas = (b: any) => typeof b?.method === 'string' && /^getAsset/.test(b.method);
+    if (this.dasKey !== undefined && (Array.isArray(body) ? body.some(isDas) : isDas(body)) && new URL(req.url ?? '/', 'http://x').searchParams.get('api-key') !== this.dasKey) {
+      this.json(res, 401, { jsonrpc: '2.0', id: body?.id ?? null, error: { code: -32001, message: 'Unauthorized' } });
+      return;
+    }
     const answer = Array.isArray(body) ? body.map((b) => this.dispatch(b)) : this.dispatch(body);
     this.json(res, 200, answer);
   }
@@ -125,6 +137,13 @@ export class SolanaRpcReplayServer {
   private json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+  }
+
+  /** An account in the encoding asked for; base64 is served for jsonParsed when the program has no parser, as nodes do. */
+  private account(address: unknown, encoding: unknown): any {
+    const a = this.accounts.get(String(address));
+    if (!a) return null;
+    return (encoding === 'jsonParsed' ? a.jsonParsed ?? a.base64 : a.base64 ?? a.jsonParsed) ?? null;
   }
 
   private dispatch(req: any): unknown {
@@ -163,6 +182,25 @@ export class SolanaRpcReplayServer {
           return fail(-32015, 'Transaction version (0) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": 0');
         }
         return { jsonrpc: '2.0', id, result: tx.result };
+      }
+      case 'getAccountInfo': {
+        const [address, cfg = {}] = params;
+        return { jsonrpc: '2.0', id, result: { context: { apiVersion: '2.0.15', slot: 306340458 }, value: this.account(address, cfg.encoding) } };
+      }
+      case 'getMultipleAccounts': {
+        const [keys, cfg = {}] = params;
+        if (!Array.isArray(keys) || keys.length > 100) return fail(-32602, 'Invalid params: at most 100 keys');
+        return { jsonrpc: '2.0', id, result: { context: { apiVersion: '2.0.15', slot: 306340458 }, value: keys.map((k: unknown) => this.account(k, cfg.encoding)) } };
+      }
+      case 'getAsset': {
+        const a = this.assets.get(String(req.params?.id));
+        return a ? { jsonrpc: '2.0', id, result: a } : fail(-32004, 'The requested asset was not found.');
+      }
+      case 'getAssetBatch': {
+        const ids = req.params?.ids;
+        if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000) return fail(-32602, 'Invalid params: ids (1 to 1000)');
+        if (this.dasBatchFailsOnUnknown && ids.some((i: unknown) => !this.assets.has(String(i)))) return fail(-32004, 'One or more assets in the batch were not found.');
+        return { jsonrpc: '2.0', id, result: ids.map((i: unknown) => this.assets.get(String(i)) ?? null) };
       }
       default:
         return fail(-32601, 'Method not found');

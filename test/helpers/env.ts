@@ -6,6 +6,8 @@ import { createLogger } from '../../lib/logger';
 import { requestIdClientInterceptor } from '../../lib/temporal-request-id';
 import type { CardService } from '../../adapters/rendering/card-service';
 import type { AlertDeps } from '../../activities/alerts/alert-activities';
+import type { CardStore } from '../../adapters/stores/card-store';
+import type { WorkerWiring } from '../../workers/run-worker';
 import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
 import { createWorker } from '../../workers/run-worker';
 
@@ -50,7 +52,7 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
 }
 
 /** A worker on its own task queue, so test files running side by side never take each other's tasks. */
-export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?: string; jupiterUrl?: string; historyUrl?: string; cards?: CardService; alerts?: AlertDeps } = {}): Promise<{ worker: Worker; stop(): Promise<void> }> {
+export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?: string; jupiterUrl?: string; historyUrl?: string; cards?: CardService; alerts?: AlertDeps; cardStore?: CardStore; tokens?: WorkerWiring['tokens'] } = {}): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const parts = await createWorker({
     temporalAddress: testEnv().temporalAddress,
     namespace: 'default',
@@ -64,6 +66,9 @@ export async function startTestWorker(taskQueue: string, db: Db, opts: { rpcUrl?
     historyProvider: opts.historyUrl ? { name: 'birdeye', baseUrl: opts.historyUrl, apiKey: 'test' } : undefined,
     cards: opts.cards,
     alerts: opts.alerts,
+    cardStore: opts.cardStore,
+    // Local servers have no rate limit to respect: the registry's pacing would only slow the tests down.
+    tokens: { environment: 'test', requestsPerMinute: 60_000, ...opts.tokens },
   });
   const running = parts.run();
   return {

@@ -109,6 +109,32 @@ describe('moments API and the live stream', () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
+  it('leaves spam out of the list, the summary and the stream unless includeSpam=true', async () => {
+    const C = '4Cd5Ef8Gh3Jk6Lm9Np2Qr7St1Uv5Wx8Yz2Ab6Cd9Ef3G';
+    const received = (includeSpam: boolean) => {
+      const got: Array<{ spam: boolean; n: number }> = [];
+      const es = new EventSource(`${gw.url}/v1/stream/moments?wallet=${C}${includeSpam ? '&includeSpam=true' : ''}`);
+      es.addEventListener('moment.created', (e) => got.push({ spam: JSON.parse(e.data).spam, n: JSON.parse(e.data).explain.n }));
+      return { got, es, open: new Promise<void>((resolve) => { es.onopen = () => resolve(); }) };
+    };
+    const plain = received(false);
+    const all = received(true);
+    await Promise.all([plain.open, all.open]);
+    await upsertMoments(db, [m(C, 20, { spam: true }), m(C, 21)]);
+    await eventually(async () => (all.got.length >= 2 && plain.got.length >= 1 ? true : undefined), 10_000, 20);
+    await new Promise((r) => setTimeout(r, 300));
+    plain.es.close();
+    all.es.close();
+    expect(plain.got).toEqual([{ spam: false, n: 21 }]);
+    expect(all.got).toEqual([{ spam: true, n: 20 }, { spam: false, n: 21 }]);
+    const list = async (qs: string) => (await (await fetch(`${gw.url}/v1/moments?wallet=${C}${qs}`)).json()).moments.map((x: Moment) => x.explain.n);
+    expect(await list('')).toEqual([21]);
+    expect(await list('&includeSpam=true')).toEqual([21, 20]);
+    expect((await (await fetch(`${gw.url}/v1/wallets/${C}/summary`)).json()).moments).toBe(1);
+    expect((await fetch(`${gw.url}/v1/moments?includeSpam=yes`)).status).toBe(400);
+    expect((await fetch(`${gw.url}/v1/wallets/${C}/summary?includeSpam=1`)).status).toBe(400);
+  });
+
   it('rejects a malformed Last-Event-ID', async () => {
     const res = await fetch(`${gw.url}/v1/stream/moments`, { headers: { 'last-event-id': 'abc' } });
     expect(res.status).toBe(400);

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createCardService } from '../../adapters/rendering/card-service';
 import { DiskCardStore } from '../../adapters/stores/card-store';
 import { MomentFeed } from '../../gateway/streams/moment-feed';
-import { demoDataset, DEMO_WALLETS, SOL } from '../../lib/replay/demo-dataset';
+import { demoDataset, demoTokenEntries, DEMO_WALLETS, SOL } from '../../lib/replay/demo-dataset';
 import { MarketReplayServer } from '../../lib/replay/market-server';
 import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
 import { startTestWorker, testConfig, testEnv, testLog, uniqueQueue, useDbAndTemporal } from '../helpers/env';
@@ -45,6 +45,7 @@ describe('the web page at /', () => {
     rpc.add(transactions);
     for (const [mint, points] of Object.entries(prices)) market.setToken(mint, { decimals: mint === SOL ? 9 : 6, history: points });
     market.setToken('EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', { decimals: 6, live: '1' });
+    for (const e of demoTokenEntries()) market.tokenEntries.set(e.id, e);
     await rpc.start();
     await market.start();
     worker = await startTestWorker(queue, t.db, { rpcUrl: rpc.url, jupiterUrl: market.url, historyUrl: market.url, cards: createCardService({ db: t.db, store: cardStore }) });
@@ -68,7 +69,9 @@ describe('the web page at /', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'/);
     const html = await res.text();
-    expect(html).toContain('"EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm":"WIF"');
+    // Only the quote legs are built in; every other symbol comes with the moment's token from the registry.
+    expect(html).toContain('"EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v":"USDC"');
+    expect(html).not.toContain('EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm');
     const again = await fetch(`${gw.url}/`, { headers: { 'if-none-match': res.headers.get('etag')! } });
     expect(again.status).toBe(304);
     expect((await fetch(`${gw.url}/ui/app.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
@@ -116,7 +119,8 @@ describe('the web page at /', () => {
       wallets: [...document.querySelectorAll('#wallet-progress li')].map((li) => (li as HTMLElement).dataset.stage),
       kinds: [...document.querySelectorAll('#moments li')].map((li) => (li as HTMLElement).dataset.kind).sort(),
       facts: [...document.querySelectorAll('#moments .facts')].map((p) => p.textContent),
-      cards: [...document.querySelectorAll('#moments img')].map((i) => (i as HTMLImageElement).naturalWidth),
+      cards: [...document.querySelectorAll('#moments .card-open img')].map((i) => (i as HTMLImageElement).naturalWidth),
+      logos: [...document.querySelectorAll('#moments .token-logo')].map((i) => (i as HTMLImageElement).naturalWidth),
     }));
     const stored = await t.db('moments').whereIn('wallet', Object.values(DEMO_WALLETS)).select('id', 'kind');
     expect(view.status).toBe(`Finished: ${stored.length} moments found.`);
@@ -126,6 +130,8 @@ describe('the web page at /', () => {
     expect(view.kinds).toEqual(stored.map((r: any) => r.kind).sort());
     expect(new Set(view.kinds)).toEqual(new Set(['S2E', 'BHD', 'BadRoute', 'IdleYield']));
     expect(view.cards.every((w) => w === 1200)).toBe(true);
+    // Each moment shows its token's logo (here the identicons: the demo's entries have no icon), 96×96 from the API.
+    expect(view.logos).toEqual(view.cards.map(() => 96));
     // The numbers a user reads are the API's exact decimals, formatted (the WIF sale of the demo: see demo.test.ts).
     expect(view.facts.find((f) => f!.startsWith('S2E WIF'))).toMatch(/^S2E WIF · 26 Mar 2024 · traded at \$2\.684 · peak \$4\.82\d? · missed \$2,1\d\d\.\d\d · severity \d+% · final$/);
 

@@ -5,6 +5,7 @@ import { renderCard } from '../../adapters/rendering/render';
 import { RenderPool } from '../../adapters/rendering/render-pool';
 import { tokenLabel } from '../../domain/cards/tokens';
 import type { Moment } from '../../domain/detection/moment';
+import { Resvg } from '@resvg/resvg-js';
 
 const base: Moment = {
   id: '01HV6Z8Q2M0000000000000000', kind: 'S2E', wallet: 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5',
@@ -18,6 +19,9 @@ const moments: Moment[] = [
   { ...base, kind: 'BadRoute', mint: 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', pct: '0.05', missedUsd: '50.00', severity: '0.5000', explain: { reference: 'market', inAmount: '1000', outAmount: '95', outMint: base.mint } },
   { ...base, kind: 'IdleYield', mint: 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', signature: null, pct: '0.058', missedUsd: '580.76', severity: '0.2904', status: 'provisional', explain: { balance: '9999', days: '265', apy: '0.08' } },
 ];
+
+// What the registry gives the renderer (symbol; a logo in the card test below).
+const tokens = { [base.mint]: { symbol: 'WIF' } };
 
 function ihdr(png: Buffer): { width: number; height: number } {
   expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
@@ -38,7 +42,10 @@ describe('card text', () => {
     expect(humanAmount('0.00001246')).toBe('0.00001246');
     expect(shortAddress(base.wallet)).toBe('FvTq…GnVJ5');
     expect(humanDate('2024-03-31T09:00:00Z')).toBe('31 Mar 2024');
-    expect(tokenLabel(base.mint)).toBe('WIF');
+    expect(tokenLabel(base.mint, tokens)).toBe('WIF');
+    // No table of symbols any more: a mint the registry did not name is its short form; SOL/USDC/USDT are built in.
+    expect(tokenLabel(base.mint)).toBe('EKpQ…5zcjm');
+    expect(tokenLabel('EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v')).toBe('USDC');
     expect(tokenLabel('Zz1111111111111111111111111111111111111111')).toBe('Zz11…11111');
   });
   it('shrinks the headline so long numbers and percentages fit one line', () => {
@@ -51,7 +58,7 @@ describe('card text', () => {
 
 describe('PNG text chunks', () => {
   it('round-trips tEXt chunks any reader can find after IHDR', async () => {
-    const { png } = await renderCard(base, { publicUrl: 'https://cards.example/cards/x.png' });
+    const { png } = await renderCard(base, { publicUrl: 'https://cards.example/cards/x.png', tokens });
     expect(readPngText(png)).toEqual({
       Title: expect.stringContaining('$2.1K on WIF'), Software: 'OOF', 'Moment-Id': base.id, Wallet: base.wallet, URL: 'https://cards.example/cards/x.png',
     });
@@ -62,7 +69,7 @@ describe('PNG text chunks', () => {
 describe('renderCard', () => {
   it.each(moments.map((m) => [m.kind, m]))('%s: 1200×630, small, one layout per kind', async (_k, m) => {
     const points: Array<[number, string]> = Array.from({ length: 170 }, (_, i) => [Date.parse(m.at) + i * 3_600_000, (1 + Math.sin(i / 9)).toFixed(8)]);
-    const { png, svg } = await renderCard(m, { chart: { points } });
+    const { png, svg } = await renderCard(m, { chart: { points }, tokens });
     expect(ihdr(png)).toEqual({ width: 1200, height: 630 });
     expect(png.length).toBeGreaterThan(10_000); // not blank
     expect(png.length).toBeLessThanOrEqual(150_000);
@@ -80,7 +87,20 @@ describe('renderCard', () => {
   });
 
   it('matches the layout snapshot of each kind', () => {
-    for (const m of moments) expect(cardTree(m)).toMatchSnapshot(m.kind);
+    for (const m of moments) expect(cardTree(m, undefined, tokens)).toMatchSnapshot(m.kind);
+  });
+
+  it('shows the token\'s logo beside the story, without moving the chart box', async () => {
+    const logo = 'data:image/png;base64,' + Buffer.from(new Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><circle cx="48" cy="48" r="44" fill="#f5a524"/></svg>').render().asPng()).toString('base64');
+    const points: Array<[number, string]> = Array.from({ length: 170 }, (_, i) => [Date.parse(base.at) + i * 3_600_000, (1 + Math.sin(i / 9)).toFixed(8)]);
+    const plain = await renderCard(base, { chart: { points }, tokens });
+    const withLogo = await renderCard(base, { chart: { points }, tokens: { [base.mint]: { symbol: 'WIF', logo } } });
+    expect(withLogo.svg).toContain(logo.slice(0, 120));
+    expect(plain.svg).not.toContain('data:image/png');
+    // The chart is drawn at the same place in both.
+    const chartAt = (svg: string) => /<g transform="translate\((\d+) (\d+)\)">/.exec(svg)?.slice(1);
+    expect(chartAt(withLogo.svg)).toEqual(chartAt(plain.svg));
+    expect(withLogo.png.length).toBeLessThanOrEqual(150_000);
   });
 });
 
