@@ -60,7 +60,7 @@ export async function soakBench(): Promise<BenchResult> {
     dataDir, embeddedPostgresPort: await lowFreePort(),
     temporalPort: await lowFreePort(), uiPort: false, freePorts: true, silent: true, log: () => undefined,
     env: {
-      APP_SECRET: SECRET, HELIUS_WEBHOOK_AUTH: WEBHOOK_AUTH, SERVICE_IDS: 'soak', LOG_LEVEL: 'warn', DATA_DIR: dataDir,
+      APP_SECRET: SECRET, HELIUS_WEBHOOK_AUTH: WEBHOOK_AUTH, ALERTS_ENCRYPTION_KEY: '50'.repeat(32), SERVICE_IDS: 'soak', LOG_LEVEL: 'warn', DATA_DIR: dataDir,
       RPC_PRIMARY: rpc.url, JUPITER_BASE_URL: market.url, PRICE_HISTORY_PROVIDER: 'birdeye', PRICE_HISTORY_BASE_URL: market.url, PRICE_HISTORY_API_KEY: 'x',
       RATE_LIMIT_IP_PER_MINUTE: '100000', RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_WALLET_ANALYSES_PER_HOUR: '1000', ANALYSES_PER_USER_PER_DAY: String(analysesPerDay),
     },

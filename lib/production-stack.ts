@@ -41,21 +41,21 @@ export interface ProductionStack {
 }
 
 /** Secrets from the environment; for a local stack without them, generated once and kept under dataDir (mode 600). */
-export async function stackSecrets(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ APP_SECRET: string; HELIUS_WEBHOOK_AUTH: string; generated: string[]; fromFile: string[]; file: string }> {
+export async function stackSecrets(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ APP_SECRET: string; HELIUS_WEBHOOK_AUTH: string; ALERTS_ENCRYPTION_KEY: string; generated: string[]; fromFile: string[]; file: string }> {
   const file = path.join(dataDir, 'stack-secrets.json');
   const saved: Record<string, string> = JSON.parse(await readFile(file, 'utf8').catch(() => '{}'));
   const generated: string[] = [];
   const fromFile: string[] = [];
-  const pick = (name: 'APP_SECRET' | 'HELIUS_WEBHOOK_AUTH') => {
+  const pick = (name: 'APP_SECRET' | 'HELIUS_WEBHOOK_AUTH' | 'ALERTS_ENCRYPTION_KEY') => {
     if (env[name]) return env[name]!;
     if (saved[name]) fromFile.push(name);
     else {
-      saved[name] = randomBytes(32).toString('base64url');
+      saved[name] = name === 'ALERTS_ENCRYPTION_KEY' ? randomBytes(32).toString('hex') : randomBytes(32).toString('base64url');
       generated.push(name);
     }
     return saved[name]!;
   };
-  const out = { APP_SECRET: pick('APP_SECRET'), HELIUS_WEBHOOK_AUTH: pick('HELIUS_WEBHOOK_AUTH') };
+  const out = { APP_SECRET: pick('APP_SECRET'), HELIUS_WEBHOOK_AUTH: pick('HELIUS_WEBHOOK_AUTH'), ALERTS_ENCRYPTION_KEY: pick('ALERTS_ENCRYPTION_KEY') };
   if (generated.length) {
     await mkdir(dataDir, { recursive: true });
     await writeFile(file, JSON.stringify(saved, null, 1), { mode: 0o600 });

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     APP_SECRET: secrets.APP_SECRET,
     HELIUS_WEBHOOK_AUTH: secrets.HELIUS_WEBHOOK_AUTH,
+    ALERTS_ENCRYPTION_KEY: secrets.ALERTS_ENCRYPTION_KEY,
     SERVICE_IDS: process.env.SERVICE_IDS ?? 'ops',
   };
   let stack: ProductionStack | undefined;

@@ -58,7 +58,7 @@ describe('temporal-compose.yml', () => {
   it('sets no variable the README table does not document (a removed setting does not linger)', () => {
     const firstCells = [...readme.matchAll(/^\| (`[A-Z0-9_]+`(?:, `[A-Z0-9_]+`)*) \|/gm)].map((m) => m[1]!);
     const vars = new Set(firstCells.flatMap((cell) => [...cell.matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1]!)));
-    for (const name of ['gateway', 'worker']) {
+    for (const name of APP_PROCESSES.map((p) => p.name)) {
       for (const v of Object.keys(compose.services[name].environment)) expect([name, v, vars.has(v)]).toEqual([name, v, true]);
     }
   });

@@ -46,7 +46,7 @@ describe('configuration', () => {
   });
 
   it('listens on loopback outside production unless HOST says otherwise', () => {
-    const prod = { ENVIRONMENT: 'production', APP_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/oof', HELIUS_WEBHOOK_AUTH: 'Bearer s3cret-s3cret' };
+    const prod = { ENVIRONMENT: 'production', APP_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/oof', HELIUS_WEBHOOK_AUTH: 'Bearer s3cret-s3cret', ALERTS_ENCRYPTION_KEY: 'ab'.repeat(32) };
     expect(loadConfig({}).host).toBe('127.0.0.1');
     expect(loadConfig({ ENVIRONMENT: 'staging' }).host).toBe('127.0.0.1');
     expect(loadConfig(prod).host).toBe('0.0.0.0');
