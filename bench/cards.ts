@@ -5,6 +5,7 @@ import type { Moment } from '../domain/detection/moment';
 import { momentId } from '../domain/detection/moment';
 import { renderCard } from '../adapters/rendering/render';
 import { upsertMoments } from '../adapters/stores/moments-store';
+import { cardUrl } from '../domain/cards/card-url';
 import { createDb } from '../lib/db';
 import { spawnEntry, stopProcess, waitForHttp } from '../lib/processes';
 import { freePort } from '../lib/temporal-dev-server';
@@ -50,7 +51,7 @@ export async function cardsBench(opts: { renders?: number; concurrent?: number }
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(`${base}/health`, 30_000);
-    await fetch(`${base}/v1/cards/moment/${moment(0).id}.png`); // warm the pool's threads
+    await fetch(`${base}${cardUrl(moment(0))}`); // warm the pool's threads
     const other: number[] = [];
     let burst = true;
     const probe = (async () => {
@@ -65,7 +66,7 @@ export async function cardsBench(opts: { renders?: number; concurrent?: number }
     const started = performance.now();
     await Promise.all(Array.from({ length: concurrent }, async (_, i) => {
       const t = performance.now();
-      const res = await fetch(`${base}/v1/cards/moment/${moment(i).id}.png`);
+      const res = await fetch(`${base}${cardUrl(moment(i))}`); // the URL the API hands out: no redirect
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`card ${i}: HTTP ${res.status}`);
       cardTimes.push(performance.now() - t);

@@ -1,17 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../../lib/db';
+import { cardKeyOf, cardUrl, cardVersion } from '../../domain/cards/card-url';
 import type { Moment } from '../../domain/detection/moment';
 import { momentFromRow } from '../stores/moments-store';
 import type { CardStore } from '../stores/card-store';
 import { renderCard, type RenderOptions } from './render';
 
-/** `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new URL. */
+/** `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new key and URL. */
 export function cardKey(m: Moment): string {
-  const version = createHash('sha256').update([m.status, m.at, m.pct, m.missedUsd, m.severity].join('|')).digest('hex').slice(0, 10);
-  return `cards/${m.id}-${version}.png`;
+  return cardKeyOf(m.id, cardVersion(m));
 }
-
-export const cardVersion = (key: string) => key.replace(/^cards\/[^-]+-/, '').replace(/\.png$/, '');
 
 export interface CardServiceDeps {
   db: Db;
@@ -30,11 +27,12 @@ export function createCardService({ db, store, publicBase, render: renderPixels 
     return rows.map((r: any) => [+new Date(r.ts), String(r.usd)]);
   }
 
-  async function render(m: Moment): Promise<{ key: string; png: Buffer }> {
+  /** Draws and stores this version of the card; `current: false` for an older version, which the row must not name. */
+  async function render(m: Moment, o: { current?: boolean } = {}): Promise<{ key: string; png: Buffer }> {
     const key = cardKey(m);
-    const png = await draw(m, { chart: { points: await chartFor(m) }, publicUrl: store.publicUrl(key) ?? (publicBase ? `${publicBase}/v1/cards/moment/${m.id}.png` : undefined) });
+    const png = await draw(m, { chart: { points: await chartFor(m) }, publicUrl: store.publicUrl(key) ?? (publicBase ? cardUrl(m, publicBase) : undefined) });
     await store.put(key, png);
-    await db('moments').where({ id: m.id }).update({ card_key: key });
+    if (o.current !== false) await db('moments').where({ id: m.id }).update({ card_key: key });
     return { key, png };
   }
 

@@ -1,21 +1,21 @@
 import type { Db } from '../../lib/db';
 import type { Moment } from '../../domain/detection/moment';
 import { D, usd } from '../../domain/money';
+import { cardUrl } from '../../domain/cards/card-url';
 
 export const MOMENT_CHANNEL = 'moment_events';
 
-export function cardUrl(id: string): string {
-  return `/v1/cards/moment/${id}.png`;
-}
-
 /** The API shape of a stored moment row. */
 export function momentFromRow(r: any): Moment {
-  return {
+  const m: Moment = {
     id: r.id, kind: r.kind, wallet: r.wallet, mint: r.mint, signature: r.signature,
     at: new Date(r.at).toISOString().replace('.000Z', 'Z'),
     pct: new D(r.pct).toFixed(), missedUsd: usd(new D(r.missed_usd)),
-    severity: new D(r.severity).toFixed(4), status: r.status, explain: r.explain, cardUrl: cardUrl(r.id),
+    severity: new D(r.severity).toFixed(4), status: r.status, explain: r.explain,
   };
+  // The URL names this version of the card, so a moment that changes is never shown with a stale one.
+  m.cardUrl = cardUrl(m);
+  return m;
 }
 
 export interface UpsertResult { created: number; updated: number; unchanged: number; eventIds: number[]; changedIds: string[] }
