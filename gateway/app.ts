@@ -139,7 +139,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(async (ctx, next) => (ctx.path.startsWith('/v1/') ? auth(ctx, () => limits.perCaller(ctx, next)) : next()));
   app.use(analyses.routes()).use(analyses.allowedMethods());
   const moments = momentsRouter({
-    db: d.db, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients,
+    db: d.db, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients, log: d.log,
     heartbeatMs: d.config.SSE_HEARTBEAT_MS, maxBufferedBytes: d.config.SSE_MAX_BUFFERED_BYTES,
   });
   app.use(moments.routes()).use(moments.allowedMethods());

@@ -21,14 +21,24 @@ export function momentFromRow(r: any): Moment {
 export interface UpsertResult { created: number; updated: number; unchanged: number; eventIds: number[]; changedIds: string[] }
 
 /**
+ * Outbox ids must become visible in id order: readers resume with `id > last id seen`, so an id that commits after a
+ * higher one was read would never be sent. Every transaction that writes events takes this lock just before it
+ * draws their ids and holds it until it commits (Postgres releases transaction locks only once the commit is
+ * visible), so ids are drawn and committed one writer at a time. See docs/architecture.md (Streams).
+ */
+export const OUTBOX_LOCK_SQL = "select pg_advisory_xact_lock(hashtext('oof:moment_events'))";
+
+/**
  * Idempotent: one row per (wallet, kind, mint, signature). A moment whose numbers did not change writes nothing and
  * publishes nothing; a new or changed one gets an outbox event and a NOTIFY in the same transaction, so a retried
- * activity or a re-run never announces a moment twice. A final moment never goes back to provisional.
+ * activity or a re-run never announces a moment twice. A final moment never goes back to provisional. `db` may be a
+ * transaction the caller commits: the events are then published (and the outbox lock held) until that commit.
  */
 export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertResult> {
   const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, eventIds: [], changedIds: [] };
   if (moments.length === 0) return result;
   await db.transaction(async (trx) => {
+    const events: Array<{ moment_id: string; type: string; payload: string }> = [];
     for (const m of moments) {
       const before = await trx('moments').where({ wallet: m.wallet, kind: m.kind, mint: m.mint }).whereRaw('signature is not distinct from ?', [m.signature]).first('status');
       const rows = await trx.raw(
@@ -53,11 +63,16 @@ export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertRe
       else result.updated++;
       const moment = momentFromRow(row);
       const type = row.inserted ? 'moment.created' : moment.status === 'final' && before?.status === 'provisional' ? 'moment.finalized' : 'moment.updated';
-      const ev = await trx('moment_events').insert({ moment_id: row.id, type, payload: JSON.stringify(moment) }).returning('id');
-      result.eventIds.push(Number(ev[0].id));
+      events.push({ moment_id: row.id, type, payload: JSON.stringify(moment) });
       result.changedIds.push(row.id);
     }
-    if (result.eventIds.length) await trx.raw('select pg_notify(?, ?)', [MOMENT_CHANNEL, String(Math.max(...result.eventIds))]);
+    if (events.length === 0) return;
+    // Last in the transaction, so the lock is held for one insert and the commit. NOTIFY serialises committing
+    // notifiers through a lock of its own anyway, so this adds no new point of contention.
+    await trx.raw(OUTBOX_LOCK_SQL);
+    const ids = await trx('moment_events').insert(events).returning('id');
+    result.eventIds = ids.map((r: any) => Number(r.id));
+    await trx.raw('select pg_notify(?, ?)', [MOMENT_CHANNEL, String(Math.max(...result.eventIds))]);
   });
   return result;
 }
