@@ -11,6 +11,7 @@ import { logoKey } from '../adapters/tokens/logo-store';
 import { resizeLogo } from '../adapters/tokens/logo-image';
 import { Resvg } from '@resvg/resvg-js';
 import type { Db } from '../lib/db';
+import { cardUrl } from '../domain/cards/card-url';
 import { createDb } from '../lib/db';
 import { spawnEntry, stopProcess, waitForHttp } from '../lib/processes';
 import { freePort } from '../lib/temporal-dev-server';
@@ -70,7 +71,7 @@ export async function cardsBench(opts: { renders?: number; concurrent?: number }
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(`${base}/health`, 30_000);
-    await fetch(`${base}/v1/cards/moment/${moment(0).id}.png`); // warm the pool's threads and the token cache
+    await fetch(`${base}${cardUrl(moment(0))}`); // warm the pool's threads and the token cache
     await new Promise((r) => setTimeout(r, 1500)); // statistics reach pg_stat_user_tables within a second
     const readsBefore = await tokenTableReads(db);
     const other: number[] = [];
@@ -87,7 +88,7 @@ export async function cardsBench(opts: { renders?: number; concurrent?: number }
     const started = performance.now();
     await Promise.all(Array.from({ length: concurrent }, async (_, i) => {
       const t = performance.now();
-      const res = await fetch(`${base}/v1/cards/moment/${moment(i).id}.png`);
+      const res = await fetch(`${base}${cardUrl(moment(i))}`); // the URL the API hands out: no redirect
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`card ${i}: HTTP ${res.status}`);
       cardTimes.push(performance.now() - t);

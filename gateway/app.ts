@@ -188,7 +188,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   });
   app.use(analyses.routes()).use(analyses.allowedMethods());
   const moments = momentsRouter({
-    db: d.db, policy, sseHub, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients,
+    db: d.db, policy, sseHub, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients, log: d.log,
     heartbeatMs: d.config.SSE_HEARTBEAT_MS, maxBufferedBytes: d.config.SSE_MAX_BUFFERED_BYTES,
     deniedMints: d.config.tokenDenyList.filter((e) => !e.startsWith('/')),
   });

@@ -1,13 +1,12 @@
 import type { Moment } from '../../domain/detection/moment';
-import { cardUrl } from '../stores/moments-store';
-import { cardKey, cardVersion } from './card-service';
+import { cardUrl } from '../../domain/cards/card-url';
 
 // The one place absolute links to a moment are built (alerts, share pages, intent links): when card URLs change
 // shape, only these change.
 
 /** The card of this version of the moment: a new version (provisional → final, worse numbers) is a new URL. */
 export function cardImageUrl(publicBaseUrl: string, m: Moment): string {
-  return `${publicBaseUrl}${cardUrl(m.id)}?v=${cardVersion(cardKey(m))}`;
+  return cardUrl(m, publicBaseUrl);
 }
 
 /** The moment's share page (`GET /m/:id`), which unfurls as its card. */

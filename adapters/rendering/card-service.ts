@@ -1,21 +1,15 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../../lib/db';
+import { cardKeyOf, cardUrl, cardVersion } from '../../domain/cards/card-url';
 import type { Moment } from '../../domain/detection/moment';
 import { momentFromRow } from '../stores/moments-store';
 import type { CardStore } from '../stores/card-store';
 import { renderCard, type RenderOptions } from './render';
 import type { CardTokenCache } from './card-tokens';
 
-/**
- * `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new URL, and so does one
- * whose token the registry named or gave a logo since (`tokenTag`), so no card keeps a short mint forever.
- */
-export function cardKey(m: Moment, tokenTag = ''): string {
-  const version = createHash('sha256').update([m.status, m.at, m.pct, m.missedUsd, m.severity].join('|') + (tokenTag ? `|${tokenTag}` : '')).digest('hex').slice(0, 10);
-  return `cards/${m.id}-${version}.png`;
+/** `cards/<id>-<version>.png`: a moment that changes (provisional → final, worse numbers) gets a new key and URL. */
+export function cardKey(m: Moment): string {
+  return cardKeyOf(m.id, cardVersion(m));
 }
-
-export const cardVersion = (key: string) => key.replace(/^cards\/[^-]+-/, '').replace(/\.png$/, '');
 
 export interface CardServiceDeps {
   db: Db;
@@ -40,21 +34,20 @@ export function createCardService({ db, store, publicBase, render: renderPixels,
     const e = m.explain as Record<string, unknown>;
     return tokens ? tokens.tokens([m.mint, ...(typeof e.outMint === 'string' ? [e.outMint] : [])]) : undefined;
   }
-  const keyWith = (m: Moment, t: Awaited<ReturnType<typeof tokensOf>>) => cardKey(m, t && tokens ? tokens.tag(t) : '');
 
-  async function render(m: Moment): Promise<{ key: string; png: Buffer }> {
-    const cardTokens = await tokensOf(m);
-    const key = keyWith(m, cardTokens);
-    const png = await draw(m, { chart: { points: await chartFor(m) }, tokens: cardTokens, publicUrl: store.publicUrl(key) ?? (publicBase ? `${publicBase}/v1/cards/moment/${m.id}.png` : undefined) });
+  /** Draws and stores this version of the card; `current: false` for an older version, which the row must not name. */
+  async function render(m: Moment, o: { current?: boolean } = {}): Promise<{ key: string; png: Buffer }> {
+    const key = cardKey(m);
+    const png = await draw(m, { chart: { points: await chartFor(m) }, tokens: await tokensOf(m), publicUrl: store.publicUrl(key) ?? (publicBase ? cardUrl(m, publicBase) : undefined) });
     await store.put(key, png);
-    await db('moments').where({ id: m.id }).update({ card_key: key });
+    if (o.current !== false) await db('moments').where({ id: m.id }).update({ card_key: key });
     return { key, png };
   }
 
   return {
     render,
-    /** The key the moment's card has now (its numbers and its tokens' names and logos). */
-    keyFor: async (m: Moment) => keyWith(m, await tokensOf(m)),
+    /** The key of this version of the moment's card (the version its cardUrl names). */
+    keyFor: async (m: Moment) => cardKey(m),
     /** Renders the cards of these moments; a card that fails is logged by the caller and rendered on demand later. */
     async renderMoments(ids: string[]): Promise<{ rendered: number; failed: string[] }> {
       const rows = ids.length ? await db('moments').whereIn('id', ids) : [];

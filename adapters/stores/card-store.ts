@@ -12,7 +12,10 @@ export interface CardStore {
   publicUrl(key: string): string | undefined;
 }
 
+/** A versioned card (its key or URL names the version): its bytes never change. */
 export const CARD_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+/** The unversioned card URL, which moves to each new version: cached briefly, then revalidated by ETag. */
+export const CARD_LATEST_CACHE_CONTROL = 'public, max-age=60, must-revalidate';
 
 export class DiskCardStore implements CardStore {
   readonly kind = 'disk' as const;

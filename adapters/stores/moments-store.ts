@@ -2,31 +2,40 @@ import type { Db } from '../../lib/db';
 import type { Moment } from '../../domain/detection/moment';
 import { D, usd } from '../../domain/money';
 import type { TokenView } from '../../domain/tokens/token';
+import { cardUrl } from '../../domain/cards/card-url';
 import { tokensFor } from './token-store';
 
 export const MOMENT_CHANNEL = 'moment_events';
 
-export function cardUrl(id: string): string {
-  return `/v1/cards/moment/${id}.png`;
-}
-
 /** The API shape of a stored moment row, with its token when the caller looked it up (tokensFor). */
 export function momentFromRow(r: any, token?: TokenView): Moment {
-  return {
+  const m: Moment = {
     id: r.id, kind: r.kind, wallet: r.wallet, mint: r.mint, signature: r.signature,
     at: new Date(r.at).toISOString().replace('.000Z', 'Z'),
     pct: new D(r.pct).toFixed(), missedUsd: usd(new D(r.missed_usd)),
-    severity: new D(r.severity).toFixed(4), status: r.status, explain: r.explain, cardUrl: cardUrl(r.id),
+    severity: new D(r.severity).toFixed(4), status: r.status, explain: r.explain,
     ...(token ? { token } : {}), spam: Boolean(r.spam),
   };
+  // The URL names this version of the card, so a moment that changes is never shown with a stale one.
+  m.cardUrl = cardUrl(m);
+  return m;
 }
 
 export interface UpsertResult { created: number; updated: number; unchanged: number; eventIds: number[]; changedIds: string[] }
 
 /**
+ * Outbox ids must become visible in id order: readers resume with `id > last id seen`, so an id that commits after a
+ * higher one was read would never be sent. Every transaction that writes events takes this lock just before it
+ * draws their ids and holds it until it commits (Postgres releases transaction locks only once the commit is
+ * visible), so ids are drawn and committed one writer at a time. See docs/architecture.md (Streams).
+ */
+export const OUTBOX_LOCK_SQL = "select pg_advisory_xact_lock(hashtext('oof:moment_events'))";
+
+/**
  * Idempotent: one row per (wallet, kind, mint, signature). A moment whose numbers did not change writes nothing and
  * publishes nothing; a new or changed one gets an outbox event and a NOTIFY in the same transaction, so a retried
- * activity or a re-run never announces a moment twice. A final moment never goes back to provisional.
+ * activity or a re-run never announces a moment twice. A final moment never goes back to provisional. `db` may be a
+ * transaction the caller commits: the events are then published (and the outbox lock held) until that commit.
  */
 export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertResult> {
   const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, eventIds: [], changedIds: [] };
@@ -34,6 +43,7 @@ export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertRe
   await db.transaction(async (trx) => {
     // Every event carries its token, as the list and the stream show it.
     const tokens = await tokensFor(trx, moments.map((m) => m.mint));
+    const events: Array<{ moment_id: string; type: string; payload: string }> = [];
     for (const m of moments) {
       const before = await trx('moments').where({ wallet: m.wallet, kind: m.kind, mint: m.mint }).whereRaw('signature is not distinct from ?', [m.signature]).first('status');
       const rows = await trx.raw(
@@ -58,11 +68,16 @@ export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertRe
       else result.updated++;
       const moment = momentFromRow(row, tokens.get(row.mint));
       const type = row.inserted ? 'moment.created' : moment.status === 'final' && before?.status === 'provisional' ? 'moment.finalized' : 'moment.updated';
-      const ev = await trx('moment_events').insert({ moment_id: row.id, type, payload: JSON.stringify(moment) }).returning('id');
-      result.eventIds.push(Number(ev[0].id));
+      events.push({ moment_id: row.id, type, payload: JSON.stringify(moment) });
       result.changedIds.push(row.id);
     }
-    if (result.eventIds.length) await trx.raw('select pg_notify(?, ?)', [MOMENT_CHANNEL, String(Math.max(...result.eventIds))]);
+    if (events.length === 0) return;
+    // Last in the transaction, so the lock is held for one insert and the commit. NOTIFY serialises committing
+    // notifiers through a lock of its own anyway, so this adds no new point of contention.
+    await trx.raw(OUTBOX_LOCK_SQL);
+    const ids = await trx('moment_events').insert(events).returning('id');
+    result.eventIds = ids.map((r: any) => Number(r.id));
+    await trx.raw('select pg_notify(?, ?)', [MOMENT_CHANNEL, String(Math.max(...result.eventIds))]);
   });
   return result;
 }

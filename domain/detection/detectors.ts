@@ -64,15 +64,22 @@ export function detectS2E(ctx: DetectContext, sell: PricedLeg): Moment | undefin
 }
 
 /**
- * BHD: a buy at p; over the 7 days, the worst point s where some of this lot was still held (FIFO): the price had
- * fallen ≥ 30 % below p and the loss on what was held, held(s)·(p − price(s)), was ≥ $25.
+ * BHD: a buy at p; over the 7 days, among the points s where some of this lot was still held (FIFO) and both
+ * thresholds hold — the price ≥ 30 % below p and the loss on what was held, held(s)·(p − price(s)), ≥ $25 — the one
+ * with the largest loss (the earliest on ties). Judging only the point of largest loss would miss a deeper fall on
+ * less held when the larger loss was too shallow.
  */
 export function detectBHD(ctx: DetectContext, buy: PricedLeg, lot: LotTimeline | undefined): Moment | undefined {
   const series = ctx.prices.get(buy.mint);
   if (!series || !lot) return undefined;
   const { endMs, provisional } = windowEnd(ctx, buy.atMs);
-  // Segments of constant holding inside (t, end]: held changes only when the lot is consumed.
-  let best: { i: number; held: bigint; lossF: number } | undefined;
+  const c = ctx.cfg.bhd;
+  const minPctF = Number(c.minPct);
+  const minUsdF = Number(c.minUsd);
+  // Segments of constant holding inside (t, end]: held changes only when the lot is consumed. Within one, both the
+  // fall and the loss grow as the price falls, so its lowest point qualifies whenever any of its points does.
+  let best: { i: number; held: Dec; pct: Dec; missed: Dec } | undefined;
+  let p: Dec | undefined;
   let segStart = buy.atMs;
   let held = lot.qty;
   let k = 0;
@@ -83,9 +90,14 @@ export function detectBHD(ctx: DetectContext, buy: PricedLeg, lot: LotTimeline |
     if (held > 0n && segEnd > segStart) {
       const [lo, hi] = series.windowRange(segStart, segEnd);
       const i = series.extremeIndex(lo, hi, 'min');
-      if (i !== undefined) {
-        const lossF = units18ToFloat(held) * (buy.priceF - series.v[i]!);
-        if (lossF > 0 && (!best || lossF > best.lossF)) best = { i, held, lossF };
+      // Floats screen the segment; decimals decide whether it qualifies and which qualifying loss is largest.
+      if (i !== undefined && passes((buy.priceF - series.v[i]!) / buy.priceF, minPctF) && passes(units18ToFloat(held) * (buy.priceF - series.v[i]!), minUsdF)) {
+        p ??= exactPrice(buy, ctx.prices);
+        const trough = series.exact(i);
+        const heldD = new D(held.toString()).div('1e18');
+        const pct = p.minus(trough).div(p);
+        const missed = heldD.mul(p.minus(trough));
+        if (pct.gte(c.minPct) && missed.gte(c.minUsd) && (!best || missed.gt(best.missed))) best = { i, held: heldD, pct, missed };
       }
     }
     if (next > endMs) break;
@@ -93,18 +105,10 @@ export function detectBHD(ctx: DetectContext, buy: PricedLeg, lot: LotTimeline |
     held = lot.changes[k++]!.remaining;
   }
   if (!best) return undefined;
-  const c = ctx.cfg.bhd;
-  const troughF = series.v[best.i]!;
-  if (!passes((buy.priceF - troughF) / buy.priceF, Number(c.minPct)) || !passes(best.lossF, Number(c.minUsd))) return undefined;
-  const p = exactPrice(buy, ctx.prices);
   const trough = series.exact(best.i);
-  const heldD = new D(best.held.toString()).div('1e18');
-  const pct = p.minus(trough).div(p);
-  const missed = heldD.mul(p.minus(trough));
-  if (pct.lt(c.minPct) || missed.lt(c.minUsd)) return undefined;
-  return moment(ctx, 'BHD', buy.mint, buy.signature, buy.atMs, pct, missed, pct.div(c.fullSeverityPct), provisional, {
-    tradePrice: plain(p), priceBasis: buy.basis, troughPrice: plain(trough), troughAt: iso(series.t[best.i]!), quantity: buy.qty,
-    heldAtTrough: plain(heldD), paidMint: buy.otherMint, paidAmount: buy.otherQty, windowDays: ctx.cfg.windowMs / 86_400_000,
+  return moment(ctx, 'BHD', buy.mint, buy.signature, buy.atMs, best.pct, best.missed, best.pct.div(c.fullSeverityPct), provisional, {
+    tradePrice: plain(p!), priceBasis: buy.basis, troughPrice: plain(trough), troughAt: iso(series.t[best.i]!), quantity: buy.qty,
+    heldAtTrough: plain(best.held), paidMint: buy.otherMint, paidAmount: buy.otherQty, windowDays: ctx.cfg.windowMs / 86_400_000,
     windowEnd: iso(buy.atMs + ctx.cfg.windowMs), priceSource: ctx.priceSource(buy.mint),
   });
 }

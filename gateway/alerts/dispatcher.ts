@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { cardKey, cardVersion } from '../../adapters/rendering/card-service';
+import { cardVersion } from '../../domain/cards/card-url';
 import { alertMatches, type AlertFilter } from '../../domain/alerts/filter';
 import type { AlertEventType } from '../../domain/alerts/messages';
 import type { Moment } from '../../domain/detection/moment';
@@ -98,7 +98,7 @@ export class AlertDispatcher {
       const starts: Array<() => Promise<unknown>> = [];
       for (const e of events) {
         const moment = e.payload as Moment;
-        const version = cardVersion(cardKey(moment));
+        const version = cardVersion(moment);
         for (const dest of filters) {
           if (!alertMatches(dest.filter, moment)) continue;
           starts.push(() => this.d.temporal.withDeadline(Date.now() + (this.d.startTimeoutMs ?? 10_000), () => this.workflows.startAlertDelivery({

@@ -97,7 +97,12 @@ export function analysesRouter(d: AnalysesDeps): Router {
       d.onWorkflowStart?.('analyzeWallets');
     } catch (err) {
       d.log.error({ err, analysisId, requestId: ctx.state.requestId }, 'could not start the analysis workflow');
-      await d.db('analyses').where({ id: analysisId }).update({ status: 'failed', finished_at: d.db.fn.now() });
+      // The key is let go with the failed start: a retry with it starts anew instead of replaying a dead analysis.
+      // (Only this analysis' claim is removed; a claim that already names another analysis is not ours to drop.)
+      await d.db.transaction(async (trx) => {
+        await trx('analyses').where({ id: analysisId }).update({ status: 'failed', finished_at: trx.fn.now() });
+        if (idem) await trx('idempotency_keys').where({ principal: requestedBy ?? '', key: idem, analysis_id: analysisId }).del();
+      });
       throw new Problem(503, 'Service Unavailable', 'the workflow engine is unavailable; try again shortly', {}, { 'Retry-After': '5' });
     }
     ctx.status = 202;

@@ -6,6 +6,7 @@ import { summarizeProgress as summarize } from '../../activities/analysis/progre
 import { momentFromRow } from '../../adapters/stores/moments-store';
 import { tokensFor } from '../../adapters/stores/token-store';
 import type { Db } from '../../lib/db';
+import type { Logger } from '../../lib/logger';
 import { isSolanaAddress } from '../../lib/solana-address';
 import { principalOf, type WalletPolicy } from '../auth/policy';
 import { decodeCursor, encodeCursor } from '../cursor';
@@ -26,7 +27,7 @@ export const listMomentsQuery = z.object({
   includeSpam: z.enum(['true', 'false']).optional(),
 }).strict();
 
-export interface MomentsDeps { db: Db; policy: WalletPolicy; appSecret: string; /** How often open streams check that their caller may still read them. */ reauthorizeMs?: number; sseHub?: SseHub; feed?: MomentFeed; heartbeatMs?: number; maxBufferedBytes?: number; sseClients?: { inc(): void; dec(): void };
+export interface MomentsDeps { db: Db; policy: WalletPolicy; appSecret: string; /** How often open streams check that their caller may still read them. */ reauthorizeMs?: number; sseHub?: SseHub; feed?: MomentFeed; heartbeatMs?: number; maxBufferedBytes?: number; sseClients?: { inc(): void; dec(): void }; log?: Logger;
   /** TOKEN_DENYLIST mints: spam whatever detection stored. */
   deniedMints?: string[];
 }
@@ -42,6 +43,11 @@ async function withTokens(db: Db, rows: any[]) {
   const tokens = await tokensFor(db, rows.map((r) => r.mint));
   return rows.map((r) => momentFromRow(r, tokens.get(r.mint)));
 }
+
+/** Outbox rows read per query while a stream catches up. */
+const REPLAY_PAGE = 1000;
+/** Live events held for one stream while it catches up, at most. */
+const MAX_QUEUED = 10_000;
 
 function lastEventId(ctx: Context): number {
   const raw = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
@@ -147,22 +153,48 @@ export function momentsRouter(d: MomentsDeps): Router {
     // Subscribe first, then replay: an event that lands in between is seen twice and sent once.
     let sentUpTo = after;
     const queue: MomentEvent[] = [];
-    let replaying = true;
-    const deliver = (e: MomentEvent) => {
-      if (e.id <= sentUpTo) return;
+    let replaying = after > 0;
+    const deliver = (e: MomentEvent): boolean => {
+      if (e.id <= sentUpTo) return true;
       sentUpTo = e.id;
-      if (hideSpam && isSpamEvent(e)) return;
-      sse.sendFrame(e.frame ?? sseFrame(e));
+      if (hideSpam && isSpamEvent(e)) return true;
+      return sse.sendFrame(e.frame ?? sseFrame(e));
     };
-    const unsubscribe = d.feed.subscribe((e) => {
+    const feed = d.feed;
+    const unsubscribe = feed.subscribe((e) => {
       if (q.wallet && e.wallet !== q.wallet) return;
-      if (replaying) queue.push(e);
-      else deliver(e);
+      if (!replaying) return void deliver(e);
+      queue.push(e);
+      // A client that stops reading mid catch-up would hold live events here without bound: it is cut off instead,
+      // and resumes from the last id it got.
+      if (queue.length > MAX_QUEUED) {
+        sse.close();
+        ctx.req.socket.destroy();
+      }
     });
     sse.onClose(unsubscribe);
-    if (after > 0) for (const e of await d.feed.since(after, q.wallet)) deliver(e);
-    replaying = false;
-    for (const e of queue.sort((a, b) => a.id - b.id)) deliver(e);
+    if (!replaying) return;
+    // A resume pages through everything after Last-Event-ID (the outbox, however long the absence) before going
+    // live; what arrives meanwhile waits in the queue and follows in id order. It runs after the response has
+    // started, and waits for each write to drain, so a long catch-up is neither buffered whole nor mistaken for a
+    // client that stopped reading.
+    void (async () => {
+      for (;;) {
+        const page = await feed.since(sentUpTo, q.wallet, REPLAY_PAGE);
+        for (const e of page) {
+          if (!deliver(e)) await sse.drained();
+          if (sse.closed) return;
+        }
+        if (page.length < REPLAY_PAGE) break;
+      }
+      replaying = false;
+      for (const e of queue.sort((a, b) => a.id - b.id)) deliver(e);
+      queue.length = 0;
+    })().catch((err) => {
+      // The client reconnects with the last id it got and misses nothing.
+      d.log?.warn({ err }, 'stream catch-up failed; closing the stream');
+      sse.close();
+    });
   });
 
   router.get('/v1/analyses/:id/stream', async (ctx) => {

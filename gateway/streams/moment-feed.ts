@@ -21,7 +21,8 @@ type Listener = (e: MomentEvent) => void;
 /**
  * One LISTEN connection per gateway process, fanned out to every SSE client: a NOTIFY carries only the newest outbox
  * id; the feed reads the rows after the last one it saw, in id order, so a burst of notifications never skips or
- * repeats an event.
+ * repeats an event. Reading `id > last` misses nothing because outbox ids become visible in id order (writers are
+ * serialised: OUTBOX_LOCK_SQL in moments-store.ts).
  */
 export class MomentFeed {
   private client?: pg.Client;

@@ -5,6 +5,8 @@ export interface SseStream {
   send(event: string, data: unknown, id?: number | string): boolean;
   /** A frame already serialised (one serialisation shared by every client). */
   sendFrame(frame: string): boolean;
+  /** Resolves once what was written has gone out (or the stream closed): a catch-up waits here between writes. */
+  drained(): Promise<void>;
   comment(text: string): void;
   close(): void;
   readonly closed: boolean;
@@ -71,6 +73,10 @@ export function openSse(ctx: Context, o: { retryMs?: number; heartbeatMs?: numbe
     },
     send: (event: string, data: unknown, id?: number | string) => write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
     sendFrame: (frame: string) => write(frame),
+    drained: () => (closed || stream.writableLength === 0 ? Promise.resolve() : new Promise<void>((resolve) => {
+      stream.once('drain', resolve);
+      closers.push(resolve);
+    })),
     comment: (text: string) => void write(`: ${text}\n\n`),
     close,
     get closed() { return closed; },

@@ -180,8 +180,8 @@
 
   /** @param {any} m */
   function cardUrl(m) {
-    // The card's version follows the moment's numbers; the query only keeps the browser from showing a stale one.
-    return `/v1/cards/moment/${m.id}.png?v=${encodeURIComponent(`${m.status}-${m.missedUsd}`)}`;
+    // The API names the card's version in cardUrl: a moment that changes comes with a new URL, never a stale card.
+    return m.cardUrl ?? `/v1/cards/moment/${m.id}.png`;
   }
 
   /** @param {any} m */

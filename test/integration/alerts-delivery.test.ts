@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import bs58 from 'bs58';
 import { SecretBox } from '../../adapters/alerts/secret-box';
-import { cardKey, cardVersion } from '../../adapters/rendering/card-service';
+import { cardUrl, cardVersion } from '../../domain/cards/card-url';
 import { momentFromRow, upsertMoments } from '../../adapters/stores/moments-store';
 import { createAlertActivities, deliveryId, type AlertDeps } from '../../activities/alerts/alert-activities';
 import { verifySignature } from '../../domain/alerts/signature';
@@ -78,7 +78,7 @@ describe('alert delivery', () => {
     await settle();
     const got = receivers.receipts.filter((r) => r.body.includes(m.id));
     expect(got.map((r) => `${r.kind} ${r.answered}`).sort()).toEqual(['discord 200', 'telegram 200', 'webhook 200']);
-    const versioned = `${BASE}/v1/cards/moment/${m.id}.png?v=${cardVersion(cardKey(m))}`;
+    const versioned = cardUrl(m, BASE);
 
     const webhook = got.find((r) => r.kind === 'webhook')!;
     const signature = String(webhook.headers['oof-signature']);
@@ -87,7 +87,7 @@ describe('alert delivery', () => {
     expect(verifySignature('whsec_someone_elses_secret_0123456789abcdef', webhook.body, signature, Math.floor(Date.now() / 1000))).toBe(false);
     expect(verifySignature(hook.signingSecret, webhook.body.replace('120.00', '999.00'), signature, Math.floor(Date.now() / 1000))).toBe(false);
     const stored = momentFromRow(await t.db('moments').where({ id: m.id }).first());
-    expect(webhook.json).toEqual({ id: deliveryId({ destinationId: hook.id, momentId: m.id, version: cardVersion(cardKey(m)) }), type: 'moment.created', createdAt: expect.any(String), moment: { ...stored, cardUrl: versioned }, shareUrl: `${BASE}/m/${m.id}` });
+    expect(webhook.json).toEqual({ id: deliveryId({ destinationId: hook.id, momentId: m.id, version: cardVersion(m) }), type: 'moment.created', createdAt: expect.any(String), moment: { ...stored, cardUrl: versioned }, shareUrl: `${BASE}/m/${m.id}` });
     expect(webhook.headers['oof-event']).toBe('moment.created');
     expect(webhook.headers['oof-delivery-id']).toBe(webhook.json.id);
 
@@ -218,7 +218,7 @@ describe('alert delivery', () => {
     const hook = await register({ kind: 'webhook', url: `${receivers.url}/retried/${w}`, wallets: [w] });
     const m = moment(w);
     const activities = createAlertActivities({ db: t.db, alerts });
-    const input = { destinationId: hook.id, momentId: m.id, version: cardVersion(cardKey(m)), eventType: 'moment.created' as const, moment: m, perWindow, windowMs, maxAttempts: 4, retryBaseMs: 200, retryMaxMs: 1000 };
+    const input = { destinationId: hook.id, momentId: m.id, version: cardVersion(m), eventType: 'moment.created' as const, moment: m, perWindow, windowMs, maxAttempts: 4, retryBaseMs: 200, retryMaxMs: 1000 };
     expect(await activities.admitAlert(input)).toEqual({ decision: 'send' });
     expect(await activities.admitAlert(input)).toEqual({ decision: 'send' });
     expect(await activities.sendAlert(input)).toEqual({ outcome: 'sent' });

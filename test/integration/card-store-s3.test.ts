@@ -48,7 +48,7 @@ describe('card storage on a real S3-compatible server (versitygw on 127.0.0.1, r
     expect(store().publicUrl('cards/a-b.png')).toBeUndefined();
   });
 
-  it('makes the card endpoint redirect to the public URL once the card is in the bucket', async () => {
+  it('makes the versioned card URL redirect to its public bucket object once stored, and the unversioned one to the versioned', async () => {
     const db = testDb();
     const temporal = await temporalClient();
     const wallet = '6Yt3Fs8Lm2Qa9Xc4Hv7Nb1Kd5Pr8Wj3Ze6Gu2Tn9Bo4R';
@@ -56,12 +56,22 @@ describe('card storage on a real S3-compatible server (versitygw on 127.0.0.1, r
     await db('moments').insert({ id, wallet, kind: 'S2E', mint: 'So11111111111111111111111111111111111111112', signature: 'sigS3', at: '2024-03-26T00:00:00Z', severity: '0.5', missed_usd: '100', pct: '0.4', status: 'final', explain: JSON.stringify({ quantity: '1', tradePrice: '1', peakPrice: '1.4', peakAt: '2024-03-27T00:00:00Z' }) });
     const gw = await startTestGateway(testConfig(), db, temporal.client, undefined, store('cards', 'https://cards.oof.example'));
     try {
-      const res = await fetch(`${gw.url}/v1/cards/moment/${id}.png`, { redirect: 'manual' });
-      expect(res.status).toBe(302);
-      const location = res.headers.get('location')!;
-      expect(location).toMatch(new RegExp(`^https://cards.oof.example/cards/${id}-[0-9a-f]{10}\\.png$`));
-      const key = location.replace('https://cards.oof.example/', '');
-      expect((await store().get(key))!.readUInt32BE(16)).toBe(1200);
+      // The unversioned URL moves with the moment: a short-lived redirect to the newest version…
+      const latest = await fetch(`${gw.url}/v1/cards/moment/${id}.png`, { redirect: 'manual' });
+      expect(latest.status).toBe(302);
+      expect(latest.headers.get('cache-control')).toBe('public, max-age=60, must-revalidate');
+      const versioned = latest.headers.get('location')!;
+      expect(versioned).toMatch(new RegExp(`^/v1/cards/moment/${id}-[0-9a-f]{10}\\.png$`));
+      // …whose redirect to the bucket object of that version may be cached for good (the object never changes).
+      for (let i = 0; i < 2; i++) { // the first renders and uploads, the second finds the card stored
+        const res = await fetch(`${gw.url}${versioned}`, { redirect: 'manual' });
+        expect(res.status).toBe(302);
+        expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        const location = res.headers.get('location')!;
+        expect(location).toBe(`https://cards.oof.example/${versioned.replace('/v1/cards/moment/', 'cards/')}`);
+        const key = location.replace('https://cards.oof.example/', '');
+        expect((await store().get(key))!.readUInt32BE(16)).toBe(1200);
+      }
     } finally {
       await gw.close();
       await temporal.close();

@@ -1,6 +1,8 @@
 import http from 'node:http';
+import { Client, Connection } from '@temporalio/client';
 import type { Db } from '../../lib/db';
 import { mintServiceToken } from '../../gateway/auth/service-token';
+import { analysisWorkflowId } from '../../temporal/config';
 import { temporalClient, testConfig, testDb, uniqueQueue } from '../helpers/env';
 import { postJson, startTestGateway } from '../helpers/gateway';
 
@@ -87,6 +89,38 @@ describe('gateway policies: rate limits, CORS, security headers, Idempotency-Key
       expect(bad.status).toBe(400);
     } finally {
       await gw.close();
+    }
+  });
+
+  it('lets a key whose start failed (Temporal down) start anew, and then replays the analysis that did start', async () => {
+    // Two replicas on one database: one whose Temporal is unreachable, one whose Temporal works.
+    // No gRPC retries: the outage is answered at once instead of after the client's backoff.
+    const deadConnection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 200, interceptors: [] });
+    const down = await startTestGateway(testConfig({ TEMPORAL_TASK_QUEUE: queue }), db, new Client({ connection: deadConnection }));
+    const up = await startTestGateway(testConfig({ TEMPORAL_TASK_QUEUE: queue }), db, temporal.client);
+    try {
+      const key = `failed-start-${Date.now()}`;
+      const since = new Date();
+      const failed = await postJson(`${down.url}/v1/analyze`, { wallets: [W1] }, { 'idempotency-key': key });
+      expect(failed.status).toBe(503);
+      expect(failed.headers.get('retry-after')).toBe('5');
+      const dead = await db('analyses').whereRaw('wallets = ?::text[]', [[W1]]).where('created_at', '>=', since).where({ status: 'failed' }).first();
+      expect(dead).toBeDefined();
+      // The retry starts a new analysis, not a replay of the dead one…
+      const retry = await postJson(`${up.url}/v1/analyze`, { wallets: [W1] }, { 'idempotency-key': key });
+      expect(retry.status).toBe(202);
+      expect(retry.headers.get('idempotent-replayed')).toBeNull();
+      const started = (await retry.json()).analysisId;
+      expect(started).not.toBe(dead.id);
+      expect((await temporal.client.workflow.getHandle(analysisWorkflowId(started)).describe()).status.name).toBe('RUNNING');
+      // …and from then on the key is bound to the analysis that started.
+      const again = await postJson(`${up.url}/v1/analyze`, { wallets: [W1] }, { 'idempotency-key': key });
+      expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([202, 'true']);
+      expect((await again.json()).analysisId).toBe(started);
+    } finally {
+      await down.close();
+      await up.close();
+      await deadConnection.close().catch(() => undefined);
     }
   });
 });

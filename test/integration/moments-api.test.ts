@@ -1,6 +1,7 @@
 import { EventSource } from 'eventsource';
 import { momentId, type Moment } from '../../domain/detection/moment';
 import { upsertMoments } from '../../adapters/stores/moments-store';
+import { cardUrl } from '../../domain/cards/card-url';
 import { MomentFeed } from '../../gateway/streams/moment-feed';
 import type { Db } from '../../lib/db';
 import { eventually, temporalClient, testConfig, testDb, testEnv, testLog } from '../helpers/env';
@@ -52,7 +53,8 @@ describe('moments API and the live stream', () => {
     expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => m(A, 6 - i).id));
     const filtered = await (await fetch(`${gw.url}/v1/moments?wallet=${A}&minSeverity=0.5`)).json();
     expect(filtered.moments.map((x: Moment) => x.severity)).toEqual(['0.6000', '0.5000']);
-    expect(filtered.moments[0].cardUrl).toBe(`/v1/cards/moment/${filtered.moments[0].id}.png`);
+    expect(filtered.moments[0].cardUrl).toBe(cardUrl(filtered.moments[0]));
+    expect(filtered.moments[0].cardUrl).toMatch(new RegExp(`^/v1/cards/moment/${filtered.moments[0].id}-[0-9a-f]{10}\\.png$`));
   });
 
   it.each([

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import bs58 from 'bs58';
 import type { Browser } from 'playwright-core';
 import { DiskCardStore } from '../../adapters/stores/card-store';
-import { cardKey, cardVersion } from '../../adapters/rendering/card-service';
+import { cardUrl, cardVersion } from '../../domain/cards/card-url';
 import { upsertMoments } from '../../adapters/stores/moments-store';
 import { momentId, type Moment } from '../../domain/detection/moment';
 import { launchChromium } from '../helpers/chromium';
@@ -57,7 +57,7 @@ describe('share pages at /m/:id and the web page\'s share and alert controls', (
     expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'/);
     const { meta, canonical, title } = metaOf(await res.text());
     const page = `${gw.url}/m/${m.id}`;
-    const card = `${gw.url}/v1/cards/moment/${m.id}.png?v=${cardVersion(cardKey(m))}`;
+    const card = cardUrl(m, gw.url);
     expect(canonical).toBe(page);
     expect(title).toBe('Sold too early: $2.1K missed on WIF');
     expect(meta).toMatchObject({

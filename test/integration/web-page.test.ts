@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createCardService } from '../../adapters/rendering/card-service';
 import { DiskCardStore } from '../../adapters/stores/card-store';
+import { momentFromRow } from '../../adapters/stores/moments-store';
 import { MomentFeed } from '../../gateway/streams/moment-feed';
 import { demoDataset, demoTokenEntries, DEMO_WALLETS, SOL } from '../../lib/replay/demo-dataset';
 import { MarketReplayServer } from '../../lib/replay/market-server';
@@ -147,7 +148,10 @@ describe('the web page at /', () => {
       link: (document.getElementById('card-link') as HTMLAnchorElement).getAttribute('href'),
     }));
     expect(dialog).toMatchObject({ focused: 'card-close', width: 1200, height: 630 });
-    expect(dialog.link).toMatch(/^\/v1\/cards\/moment\/[0-9A-HJKMNP-TV-Z]{26}\.png\?v=/);
+    // The page shows the version of the card the API named, so a changed moment never shows a stale one.
+    expect(dialog.link).toMatch(/^\/v1\/cards\/moment\/[0-9A-HJKMNP-TV-Z]{26}-[0-9a-f]{10}\.png$/);
+    const shown = await t.db('moments').where({ id: /moment\/([0-9A-Z]{26})-/.exec(dialog.link!)![1] }).first();
+    expect(dialog.link).toBe(momentFromRow(shown).cardUrl);
     expect((await fetch(`${gw.url}${dialog.link}`)).headers.get('content-type')).toBe('image/png');
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !(document.getElementById('card-dialog') as HTMLDialogElement).open);

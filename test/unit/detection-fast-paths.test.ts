@@ -3,10 +3,10 @@ import { mergeConfig } from '../../domain/detection/config';
 import { detectMoments } from '../../domain/detection/detect';
 import { detectBadRoute, detectBHD, detectS2E, type DetectContext } from '../../domain/detection/detectors';
 import { assetTouches } from '../../domain/detection/idle-yield';
-import { fifoLots, lotKey, lotTimelinesFor } from '../../domain/detection/lots';
+import { fifoLots, lotKey, lotTimelinesFor, type LotTimeline } from '../../domain/detection/lots';
 import type { Moment } from '../../domain/detection/moment';
-import { D } from '../../domain/money';
-import { isPriced, legsOf, priceLeg } from '../../domain/detection/trades';
+import { D, plain, usd, type Dec } from '../../domain/money';
+import { exactPrice, isPriced, legsOf, priceLeg, type PricedLeg } from '../../domain/detection/trades';
 import { toUnits, unitScales, unitsToString } from '../../domain/detection/units';
 import type { NormalizedTx, WalletAction } from '../../domain/parsing/normalized';
 import { H, prices, recv, send, SOL, swap, T0, TOK, TOK2, tx, USDC, W } from '../helpers/history';
@@ -43,6 +43,21 @@ const walk = (seed: number) => {
 };
 const market = prices({ [TOK]: walk(1), [TOK2]: walk(3), [SOL]: walk(5) });
 
+/**
+ * A bag held through a dip: a buy of TOK paid above the market, most of it sold some hours later, on top of a random
+ * history. It makes the case the largest-loss point alone misjudges (a shallow fall on the whole lot, then a deeper
+ * one on what is left) common instead of rare.
+ */
+const bagHistory: fc.Arbitrary<NormalizedTx[]> = fc
+  .record({ base: history, h0: fc.integer({ min: 0, max: 24 * 100 }), qty: fc.integer({ min: 200, max: 5000 }), premium: fc.double({ min: 1.15, max: 1.42, noNaN: true }), soldPct: fc.integer({ min: 50, max: 99 }), afterH: fc.integer({ min: 1, max: 12 }) })
+  .map(({ base, h0, qty, premium, soldPct, afterH }) => {
+    const at = T0 + h0 * H;
+    const price = Number(market.get(TOK)!.exact(market.get(TOK)!.indexAt(at, H)!)) * premium;
+    const sold = Math.floor((qty * soldPct) / 100);
+    const bag = [tx(at, [swap(USDC, (qty * price).toFixed(6), TOK, String(qty))]), tx(at + afterH * H, [swap(TOK, String(sold), USDC, '1')])];
+    return [...base, ...bag].sort((a, b) => Date.parse(a.blockTime!) - Date.parse(b.blockTime!));
+  });
+
 const timesOf = (txs: NormalizedTx[]) => Float64Array.from(txs, (t) => Date.parse(t.blockTime!));
 const order = (ms: Moment[]) => [...ms].sort((a, b) => a.at.localeCompare(b.at) || a.kind.localeCompare(b.kind) || a.mint.localeCompare(b.mint) || (a.signature ?? '').localeCompare(b.signature ?? ''));
 
@@ -72,6 +87,37 @@ function exactOnly(txs: NormalizedTx[], nowMs: number): Moment[] {
   return order(out);
 }
 
+/**
+ * BHD by its definition, the slowest way: every point of the window, what was held of the lot then (bigint FIFO), and
+ * among the points where both thresholds hold in decimals, the largest loss (the earliest on ties).
+ */
+function bhdEveryPoint(buy: PricedLeg, lot: LotTimeline | undefined, nowMs: number): { moment?: { troughAt: number; held: string; pct: string; missed: string }; largestLossQualifies: boolean } {
+  const cfg = mergeConfig(undefined);
+  const series = market.get(buy.mint);
+  if (!series || !lot) return { largestLossQualifies: false };
+  const p = exactPrice(buy, market);
+  const end = Math.min(buy.atMs + cfg.windowMs, nowMs);
+  let best: { troughAt: number; held: Dec; pct: Dec; missed: Dec } | undefined;
+  let largest: { missed: Dec; qualifies: boolean } | undefined;
+  for (let i = 0; i < series.length; i++) {
+    const ts = series.t[i]!;
+    if (ts <= buy.atMs || ts > end) continue;
+    let held = lot.qty;
+    for (const c of lot.changes) if (c.atMs <= ts) held = c.remaining;
+    if (held <= 0n) continue;
+    const heldD = new D(held.toString()).div('1e18');
+    const pct = p.minus(series.exact(i)).div(p);
+    const missed = heldD.mul(p.minus(series.exact(i)));
+    const qualifies = pct.gte(cfg.bhd.minPct) && missed.gte(cfg.bhd.minUsd);
+    if (!largest || missed.gt(largest.missed)) largest = { missed, qualifies };
+    if (qualifies && (!best || missed.gt(best.missed))) best = { troughAt: ts, held: heldD, pct, missed };
+  }
+  return {
+    moment: best && { troughAt: best.troughAt, held: plain(best.held), pct: plain(best.pct.toDecimalPlaces(6)), missed: usd(best.missed) },
+    largestLossQualifies: largest?.qualifies ?? false,
+  };
+}
+
 describe('detection fast paths agree with the exact slow paths', () => {
   it('screened detection finds exactly the moments the exact detectors find on every leg', () => {
     const seen = new Map<string, number>();
@@ -83,6 +129,33 @@ describe('detection fast paths agree with the exact slow paths', () => {
     }), { numRuns: 300 });
     // Not vacuous: the histories do produce moments of every kind compared.
     expect([...seen.keys()].sort()).toEqual(['BHD', 'BadRoute', 'S2E']);
+  });
+
+  it('BHD judges exactly the window points where both thresholds hold, and reports the largest loss among them', () => {
+    let fired = 0;
+    let notAtLargestLoss = 0;
+    fc.assert(fc.property(bagHistory, (txs) => {
+      const nowMs = T0 + 200 * 24 * H;
+      const cfg = mergeConfig(undefined);
+      const stable = new Set(cfg.stablecoins);
+      const ctx: DetectContext = { wallet: W, nowMs, cfg, prices: market, priceSource: () => 'given' };
+      const times = timesOf(txs);
+      const lots = fifoLots(txs, times);
+      for (const leg of legsOf(txs, times, nowMs)) {
+        if (leg.side !== 'buy' || stable.has(leg.mint)) continue;
+        const priced = priceLeg(leg, market, cfg, stable);
+        if (!isPriced(priced)) continue;
+        const lot = lots.get(lotKey(leg.signature, leg.mint));
+        const m = detectBHD(ctx, priced, lot);
+        const want = bhdEveryPoint(priced, lot, nowMs);
+        expect(m && { troughAt: Date.parse(m.explain.troughAt as string), held: m.explain.heldAtTrough, pct: m.pct, missed: m.missedUsd }).toEqual(want.moment);
+        if (want.moment) fired++;
+        if (want.moment && !want.largestLossQualifies) notAtLargestLoss++;
+      }
+    }), { numRuns: 150 });
+    // Not vacuous: moments fire, and some only at a point other than the largest loss (the case judged wrong before).
+    expect(fired).toBeGreaterThan(0);
+    expect(notAtLargestLoss).toBeGreaterThan(0);
   });
 
   it('FIFO lots in doubles are the bigint FIFO lots, change for change', () => {

@@ -108,6 +108,26 @@ describe('BHD (bag-holder drawdown)', () => {
     expect(moments.map((m) => [m.signature, m.missedUsd])).toEqual([[buy.signature, '50.00']]);
   });
 
+  it('judges the points where both thresholds hold: a deeper fall on less held still fires', () => {
+    // 1,000 held at −20 % ($200, too shallow), then 900 sold, and 100 held at −40 % ($40): the second point qualifies.
+    const buy = tx(T0, [swap(USDC, '1000', TOK, '1000')]);
+    const sellMost = tx(T0 + 2 * DAY, [swap(TOK, '900', USDC, '810')]);
+    const p = { [TOK]: [[T0 + DAY, '0.8'], [T0 + 3 * DAY, '0.6']] as Array<[number, string]> };
+    const { moments } = run([buy, sellMost], p, { kinds: ['BHD'] });
+    expect(moments).toHaveLength(1);
+    expect(moments[0]).toMatchObject({ kind: 'BHD', signature: buy.signature, pct: '0.4', missedUsd: '40.00', severity: '0.5000' });
+    expect(moments[0]!.explain).toMatchObject({ troughPrice: '0.6', heldAtTrough: '100', troughAt: '2025-01-04T00:00:00Z' });
+  });
+
+  it('among qualifying points reports the largest loss, not the deepest fall', () => {
+    // −35 % on 1,000 ($350) beats −60 % on 100 ($60): both qualify, the larger loss is the moment.
+    const buy = tx(T0, [swap(USDC, '1000', TOK, '1000')]);
+    const sellMost = tx(T0 + 2 * DAY, [swap(TOK, '900', USDC, '650')]);
+    const { moments } = run([buy, sellMost], { [TOK]: [[T0 + DAY, '0.65'], [T0 + 3 * DAY, '0.4']] }, { kinds: ['BHD'] });
+    expect(moments[0]).toMatchObject({ pct: '0.35', missedUsd: '350.00' });
+    expect(moments[0]!.explain).toMatchObject({ troughPrice: '0.65', heldAtTrough: '1000' });
+  });
+
   it('a sale of the whole lot ends the exposure, and transfers out count as disposal', () => {
     const buy = tx(T0, [swap(USDC, '100', TOK, '100')]);
     const gone = tx(T0 + H, [send(TOK, '100')]);
