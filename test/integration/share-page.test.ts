@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import bs58 from 'bs58';
 import type { Browser } from 'playwright-core';
 import { DiskCardStore } from '../../adapters/stores/card-store';
-import { cardUrl, cardVersion } from '../../domain/cards/card-url';
+import { cardUrl } from '../../domain/cards/card-url';
 import { upsertMoments } from '../../adapters/stores/moments-store';
 import { momentId, type Moment } from '../../domain/detection/moment';
 import { launchChromium } from '../helpers/chromium';
