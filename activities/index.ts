@@ -5,6 +5,7 @@ import type { SolanaRpcClient } from '../adapters/chain/solana-rpc';
 import type { DetectionConfig } from '../domain/detection/config';
 import type { CardService } from '../adapters/rendering/card-service';
 import { createDetectionActivities } from './detection/detect-activities';
+import { createNewTradeDetection } from './detection/detect-new-trades';
 import { createActorActivities } from './ingestion/actor-activities';
 import { createIngestionActivities } from './ingestion/backfill-activities';
 import { createReconcileActivities } from './ingestion/reconcile-activities';
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReconcileActivities(deps),
     ...createWorkflowActivities(deps),
     ...detection,
+    ...createNewTradeDetection(deps),
     ...createPriceActivities(deps),
     ...createWatchStarter(deps),
     ...createWatchActivities({ ...deps, evaluate: (t, windowMs) => detection.evaluateTrade(t, { windowMs }) }),

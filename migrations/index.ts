@@ -8,6 +8,7 @@ import * as rawLz4 from './20261124050000_raw_lz4';
 import * as pricingAndMoments from './20261124060000_pricing_and_moments';
 import * as gatewayLimits from './20261124070000_gateway_limits';
 import * as momentsPageIndex from './20261124080000_moments_page_index';
+import * as walletDetectionState from './20261201140000_wallet_detection_state';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -22,6 +23,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261124060000_pricing_and_moments', pricingAndMoments],
   ['20261124070000_gateway_limits', gatewayLimits],
   ['20261124080000_moments_page_index', momentsPageIndex],
+  ['20261201140000_wallet_detection_state', walletDetectionState],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

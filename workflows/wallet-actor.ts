@@ -1,5 +1,6 @@
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { NewSwap } from '../activities/ingestion/actor-activities';
 import { DEFAULTS, watchQueueOf } from '../temporal/config';
 
 export interface TransactionsSignal { signatures: string[] }
@@ -32,19 +33,28 @@ export interface WalletActorInput {
   maxMissingRetries?: number;
 }
 
+function quoteRequest(s: NewSwap) {
+  return { signature: s.signature, inMint: s.sent.mint, inAmount: s.sent.amount, outMint: s.received.mint, inDecimals: s.sent.decimals, outDecimals: s.received.decimals };
+}
+
 /**
  * One long-lived actor per wallet, fed by the `transactions` signal (signalWithStart from the webhook dispatcher):
  * ingests each signature once, in order of arrival, and hands new swaps on. Continues as new when Temporal suggests
  * it, carrying what is still pending; ends itself after a quiet period.
  */
 export async function walletActor(input: WalletActorInput): Promise<ActorState> {
-  const { ingestWalletTransactions, takeRouteQuote, startWatches } = proxyActivities<Activities>({
+  const { ingestWalletTransactions, takeRouteQuote, takeRouteQuotes, startWatches } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
   const { detectWallet } = proxyActivities<Activities>({
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  });
+  // Incremental most of the time; a full re-run of a long history (no fold yet, a late transaction) may take longer.
+  const { detectNewTrades } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   const queue: string[] = [...(input.pending ?? [])];
@@ -82,17 +92,24 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     }
     state.processed += result.stored;
     state.swaps += result.swaps.length;
-    if (result.swaps.length) {
-      // Live BadRoute: quote the same input now, while the market is the one the swap met; then judge and watch.
-      const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= (input.freshSwapMs ?? DEFAULTS.freshSwapMs));
-      for (const s of fresh) {
-        await takeRouteQuote({ signature: s.signature, inMint: s.sent.mint, inAmount: s.sent.amount, outMint: s.received.mint, inDecimals: s.sent.decimals, outDecimals: s.received.decimals });
+    const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= (input.freshSwapMs ?? DEFAULTS.freshSwapMs));
+    const plan = {
+      watchQueue: watchQueueOf(workflowInfo().taskQueue),
+      windowMs: input.watch?.windowMs ?? DEFAULTS.watchWindowMs, pollMs: input.watch?.pollMs ?? DEFAULTS.watchPollMs, heartbeatTimeoutMs: input.watch?.heartbeatTimeoutMs,
+    };
+    if (patched('batch-costs-what-is-new')) {
+      // A batch costs what is new in it: its quotes side by side in one activity, its transactions judged against
+      // the wallet's stored fold, watches for its own open trades only.
+      if (result.storedSignatures?.length) {
+        if (fresh.length) await takeRouteQuotes(fresh.map(quoteRequest));
+        const found = await detectNewTrades(input.wallet, result.storedSignatures);
+        if (found.openTrades.length) await startWatches(found.openTrades, plan);
       }
+    } else if (result.swaps.length) {
+      // Histories recorded before the patch replay the old sequence: one quote after another, the whole history.
+      for (const s of fresh) await takeRouteQuote(quoteRequest(s));
       const found = await detectWallet(input.wallet);
-      await startWatches(found.openTrades, {
-        watchQueue: watchQueueOf(workflowInfo().taskQueue),
-        windowMs: input.watch?.windowMs ?? DEFAULTS.watchWindowMs, pollMs: input.watch?.pollMs ?? DEFAULTS.watchPollMs, heartbeatTimeoutMs: input.watch?.heartbeatTimeoutMs,
-      });
+      await startWatches(found.openTrades, plan);
     }
     state.pending = queue.length;
     state.lastActivityAt = new Date().toISOString();

@@ -4,17 +4,21 @@ import { D } from '../../domain/money';
 
 const dec = (v: string | null): string | null => (v === null ? null : new D(v).toFixed());
 
-/** A wallet's stored history back in the normalized form of design §5, oldest first. */
-export async function loadWalletHistory(db: Db, wallet: string): Promise<NormalizedTx[]> {
+/**
+ * A wallet's stored history back in the normalized form of design §5, oldest first; with `signatures`, only those
+ * transactions of it (what incremental detection reads per batch).
+ */
+export async function loadWalletHistory(db: Db, wallet: string, signatures?: string[]): Promise<NormalizedTx[]> {
+  if (signatures && signatures.length === 0) return [];
   const rows = await db.raw(
     `select t.signature, t.slot, t.block_time, t.failed, wt.fee_lamports,
             a.idx, a.kind, a.sent_mint, a.sent_amount, a.received_mint, a.received_amount, a.counterparty, a.program_source
        from wallet_transactions wt
        join transactions t on t.signature = wt.signature
        left join actions a on a.signature = wt.signature and a.wallet = wt.wallet
-      where wt.wallet = ?
+      where wt.wallet = ?${signatures ? ' and wt.signature = any(?)' : ''}
       order by t.block_time nulls first, t.slot, t.signature, a.idx`,
-    [wallet],
+    signatures ? [wallet, signatures] : [wallet],
   );
   const out: NormalizedTx[] = [];
   let cur: NormalizedTx | undefined;
