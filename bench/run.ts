@@ -1,6 +1,8 @@
 /** `npm run bench [-- name…] [-- --json]`: runs the benchmarks, prints their figures and the machine they ran on. */
 import { machine, type BenchResult } from './machine';
+import { actorBench } from './actor';
 import { backfillBench } from './backfill';
+import { liveBench } from './live';
 import { cardsBench } from './cards';
 import { detectBench } from './detect';
 import { momentsApiBench } from './moments-api';
@@ -9,7 +11,7 @@ import { sseBench } from './sse';
 import { watchesBench } from './watches';
 import { webhookBench } from './webhook';
 
-const BENCHES: Record<string, () => Promise<BenchResult>> = {
+const BENCHES: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   parse: () => parseBench(),
   webhook: () => webhookBench(),
   backfill: () => backfillBench(),
@@ -18,6 +20,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   cards: () => cardsBench(),
   'moments-api': () => momentsApiBench(),
   sse: () => sseBench(),
+  actor: () => actorBench(),
+  live: () => liveBench(),
 };
 
 async function main(): Promise<void> {
@@ -30,13 +34,14 @@ async function main(): Promise<void> {
   const m = machine();
   if (!json) console.log(`machine: ${Object.entries(m).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
   for (const n of selected) {
-    const r = await BENCHES[n]!();
-    results.push(r);
-    if (!json) {
-      console.log(`${r.name}${r.pass === undefined ? '' : r.pass ? '  [target met]' : '  [TARGET MISSED]'}`);
-      for (const [k, v] of Object.entries(r.figures)) console.log(`  ${k.padEnd(28)} ${v}`);
-      if (r.target) console.log(`  target: ${r.target}`);
-      console.log();
+    for (const r of [await BENCHES[n]!()].flat()) {
+      results.push(r);
+      if (!json) {
+        console.log(`${r.name}${r.pass === undefined ? '' : r.pass ? '  [target met]' : '  [TARGET MISSED]'}`);
+        for (const [k, v] of Object.entries(r.figures)) console.log(`  ${k.padEnd(28)} ${v}`);
+        if (r.target) console.log(`  target: ${r.target}`);
+        console.log();
+      }
     }
   }
   if (json) console.log(JSON.stringify({ machine: m, results }, null, 2));

@@ -88,3 +88,23 @@ export function demoDataset(): { transactions: any[]; prices: Record<string, Arr
   for (const [mint, t] of Object.entries<any>(data.tokens)) prices[mint] = t.points.map(([open, close]: [number, string]) => [open + 3_600_000, close]);
   return { transactions, prices };
 }
+
+/**
+ * A new swap of a wallet as a webhook delivers it (getTransaction JSON, as a raw Helius webhook sends), on the demo's
+ * real template: `sent` out, `received` in (UI amounts, 6-decimal tokens). What the demo prints for trying the live
+ * path, and what the live-path measurements post.
+ */
+export function demoSwapTx(wallet: string, signature: string, at: Date, slot: number, sent: { mint: string; amount: string }, received: { mint: string; amount: string }): any {
+  return craft(wallet, signature, at.toISOString(), slot, { mint: sent.mint, raw: units(sent.amount) }, { mint: received.mint, raw: units(received.amount) });
+}
+
+/** `usdc` USDC into `jupOut` JUP (the demo's live example). */
+export function demoLiveSwap(wallet: string, signature: string, at: Date, slot: number, usdc: string, jupOut: string): any {
+  return demoSwapTx(wallet, signature, at, slot, { mint: USDC, amount: usdc }, { mint: JUP, amount: jupOut });
+}
+
+/** The JUP price the replay market quotes live: its newest demo point. */
+export function demoJupPrice(): string {
+  const pts = demoDataset().prices[JUP]!;
+  return pts[pts.length - 1]![1];
+}
