@@ -2,7 +2,7 @@
 import { machine, type BenchResult } from './machine';
 import { actorBench } from './actor';
 import { backfillBench } from './backfill';
-import { liveBench } from './live';
+import { liveBench, liveDemoBench } from './live';
 import { cardsBench } from './cards';
 import { detectBench } from './detect';
 import { momentsApiBench } from './moments-api';
@@ -22,6 +22,7 @@ const BENCHES: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   sse: () => sseBench(),
   actor: () => actorBench(),
   live: () => liveBench(),
+  'live-demo': () => liveDemoBench(),
 };
 
 async function main(): Promise<void> {

@@ -94,8 +94,8 @@ export function demoDataset(): { transactions: any[]; prices: Record<string, Arr
  * real template: `sent` out, `received` in (UI amounts, 6-decimal tokens). What the demo prints for trying the live
  * path, and what the live-path measurements post.
  */
-export function demoSwapTx(wallet: string, signature: string, at: Date, slot: number, sent: { mint: string; amount: string }, received: { mint: string; amount: string }): any {
-  return craft(wallet, signature, at.toISOString(), slot, { mint: sent.mint, raw: units(sent.amount) }, { mint: received.mint, raw: units(received.amount) });
+export function demoSwapTx(wallet: string, signature: string, at: Date, slot: number, sent: { mint: string; amount: string } | undefined, received: { mint: string; amount: string }): any {
+  return craft(wallet, signature, at.toISOString(), slot, sent && { mint: sent.mint, raw: units(sent.amount) }, { mint: received.mint, raw: units(received.amount) });
 }
 
 /** `usdc` USDC into `jupOut` JUP (the demo's live example). */
