@@ -47,7 +47,7 @@ describe('npm run demo', () => {
       const live = await eventually(async () => {
         const res = await fetch(`${gateway}/v1/moments?wallet=${wallet}&kind=BadRoute`);
         const body: any = await res.json();
-        return body.items?.find((m: any) => m.signature === posted.transaction.signatures[0]);
+        return body.moments?.find((m: any) => m.signature === posted.transaction.signatures[0]);
       }, 60_000, 300);
       expect(live.explain).toMatchObject({ reference: 'quote' });
     } finally {
