@@ -53,10 +53,7 @@ export async function actorBench(): Promise<BenchResult> {
     const before = () => market.calls['/defi/history_price'] ?? 0;
     const batch = async (sig: string) => {
       const t0 = performance.now();
-      const result = await activities.ingestWalletTransactions(WALLET, [sig]);
-      const fresh = result.swaps.map((s) => ({ signature: s.signature, inMint: s.sent.mint, inAmount: s.sent.amount, outMint: s.received.mint, inDecimals: s.sent.decimals, outDecimals: s.received.decimals }));
-      await activities.takeRouteQuotes(fresh);
-      const found = await activities.detectNewTrades(WALLET, result.storedSignatures);
+      const found = (await activities.ingestAndDetect(WALLET, [sig], DEFAULTS.freshSwapMs)).detection!;
       if (found.openTrades.length) await activities.startWatches(found.openTrades, plan);
       return { ms: performance.now() - t0, mode: found.mode, read: found.transactionsRead };
     };

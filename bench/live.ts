@@ -133,11 +133,18 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
       RATE_LIMIT_IP_PER_MINUTE: '10000000', RATE_LIMIT_USER_PER_MINUTE: '10000000', SSE_MAX_BUFFERED_BYTES: String(64 * 2 ** 20),
     };
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    const startWorker = async () => spawnWorkerProcess({ ...common });
+    // The worker says it runs at info level; warnings only for the others.
+    const startWorker = async () => {
+      const w = await spawnWorkerProcess({ ...common, LOG_LEVEL: 'info' });
+      w.stderr?.resume();
+      return w;
+    };
     procs.worker = await startWorker();
     const indexer = spawnEntry('gateway/main.ts', { ...common, INDEXER_PORT: String(indexerPort) }, { silent: true, args: ['indexer'], nodeArgs: profile });
     const gateway = spawnEntry('gateway/main.ts', { ...common, PORT: String(apiPort) }, { silent: true, nodeArgs: profile });
     children.push(indexer, gateway);
+    // Nobody reads their logs: drain the pipes so a chatty process never blocks on a full one.
+    for (const c of [indexer, gateway]) { c.stdout?.resume(); c.stderr?.resume(); }
     const api = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${api}/health/ready`, 60_000);
     await waitForHttp(`http://127.0.0.1:${indexerPort}/health`, 60_000);

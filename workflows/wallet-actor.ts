@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { NewSwap } from '../activities/ingestion/actor-activities';
+import type { ActorIngestResult, NewSwap } from '../activities/ingestion/actor-activities';
 import { DEFAULTS, watchQueueOf } from '../temporal/config';
 
 export interface TransactionsSignal { signatures: string[] }
@@ -43,7 +43,7 @@ function quoteRequest(s: NewSwap) {
  * it, carrying what is still pending; ends itself after a quiet period.
  */
 export async function walletActor(input: WalletActorInput): Promise<ActorState> {
-  const { ingestWalletTransactions, takeRouteQuote, takeRouteQuotes, startWatches } = proxyActivities<Activities>({
+  const { ingestWalletTransactions, takeRouteQuote, startWatches } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
@@ -53,7 +53,7 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   // Incremental most of the time; a full re-run of a long history (no fold yet, a late transaction) may take longer.
-  const { detectNewTrades } = proxyActivities<Activities>({
+  const { ingestAndDetect } = proxyActivities<Activities>({
     startToCloseTimeout: '30 minutes',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
@@ -83,7 +83,28 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
       break;
     }
     const batch = queue.splice(0, batchSize);
-    const result = await ingestWalletTransactions(input.wallet, batch);
+    const plan = {
+      watchQueue: watchQueueOf(workflowInfo().taskQueue),
+      windowMs: input.watch?.windowMs ?? DEFAULTS.watchWindowMs, pollMs: input.watch?.pollMs ?? DEFAULTS.watchPollMs, heartbeatTimeoutMs: input.watch?.heartbeatTimeoutMs,
+    };
+    const freshMs = input.freshSwapMs ?? DEFAULTS.freshSwapMs;
+    let result: ActorIngestResult;
+    if (patched('batch-costs-what-is-new')) {
+      // A batch costs what is new in it: linked, its fresh swaps quoted side by side and its transactions judged
+      // against the wallet's stored fold in one activity; watches for its own open trades only.
+      const done = await ingestAndDetect(input.wallet, batch, freshMs);
+      result = done;
+      if (done.detection?.openTrades.length) await startWatches(done.detection.openTrades, plan);
+    } else {
+      // Histories recorded before the patch replay the old sequence: one quote after another, the whole history.
+      result = await ingestWalletTransactions(input.wallet, batch);
+      if (result.swaps.length) {
+        const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= freshMs);
+        for (const s of fresh) await takeRouteQuote(quoteRequest(s));
+        const found = await detectWallet(input.wallet);
+        await startWatches(found.openTrades, plan);
+      }
+    }
     for (const s of batch) queued.delete(s);
     for (const s of batch) if (!result.missing.includes(s)) delete missing[s];
     for (const s of result.missing) {
@@ -92,25 +113,6 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     }
     state.processed += result.stored;
     state.swaps += result.swaps.length;
-    const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= (input.freshSwapMs ?? DEFAULTS.freshSwapMs));
-    const plan = {
-      watchQueue: watchQueueOf(workflowInfo().taskQueue),
-      windowMs: input.watch?.windowMs ?? DEFAULTS.watchWindowMs, pollMs: input.watch?.pollMs ?? DEFAULTS.watchPollMs, heartbeatTimeoutMs: input.watch?.heartbeatTimeoutMs,
-    };
-    if (patched('batch-costs-what-is-new')) {
-      // A batch costs what is new in it: its quotes side by side in one activity, its transactions judged against
-      // the wallet's stored fold, watches for its own open trades only.
-      if (result.storedSignatures?.length) {
-        if (fresh.length) await takeRouteQuotes(fresh.map(quoteRequest));
-        const found = await detectNewTrades(input.wallet, result.storedSignatures);
-        if (found.openTrades.length) await startWatches(found.openTrades, plan);
-      }
-    } else if (result.swaps.length) {
-      // Histories recorded before the patch replay the old sequence: one quote after another, the whole history.
-      for (const s of fresh) await takeRouteQuote(quoteRequest(s));
-      const found = await detectWallet(input.wallet);
-      await startWatches(found.openTrades, plan);
-    }
     state.pending = queue.length;
     state.lastActivityAt = new Date().toISOString();
     if (workflowInfo().continueAsNewSuggested) {
