@@ -33,7 +33,6 @@ const AUTH = 'Bearer bench-live-webhook-secret';
 const SOL = 'So11111111111111111111111111111111111111112';
 const TWEET = '3rsJxhSo1qpZZGsC5KTcTrwTBjxTRB34EmQ4B4DFg9t7';
 const SAMPLE_WALLET = 'HR7KFr9vhbEeFqSoiRFc8S4g8x7N6G2ryBicpFb35Cbm';
-const NFT_WALLET = 'CKs1E69a2e9TmH4mKKLrXFF8kD3ZnwKjoEuXa6sz9WqX';
 const POLL_MS = Number(process.env.BENCH_LIVE_POLL_MS ?? 2000);
 
 interface Expected { kind: 'BadRoute' | 'BHD'; signature: string; wallet: string; fromMs: number }
@@ -46,12 +45,18 @@ function address(): string {
   return bs58.encode(randomBytes(32));
 }
 
-/** Payload builders from the real samples: the swap (0.1 SOL → 93.5 TWEET), and an NFT sale as the everyday non-swap. */
+/** Payload builders from the real sample: the swap (0.1 SOL → 93.5 TWEET), and the same reduced to a transfer. */
 function builders() {
   const swap = readFileSync(path.join(ROOT, 'fixtures/apis/helius-enhanced-swap-jupiter.json'), 'utf8');
   const sample = JSON.parse(swap);
-  const nft = JSON.parse(readFileSync(path.join(ROOT, 'fixtures/apis/helius-webhook-enhanced-nft-sale.json'), 'utf8'))[0];
-  const nftText = JSON.stringify(nft);
+  // The everyday non-swap: the sample reduced to a plain SOL transfer out (0.001 SOL plus the fee), same format.
+  const PEER = '9gyJTX1qnLdYs3ibiSdgBzTgW2GZr6ZX9bbHmk3Ro3FD';
+  const transfer = {
+    ...sample, type: 'TRANSFER', source: 'SYSTEM_PROGRAM', description: '', tokenTransfers: [], events: {}, instructions: [],
+    nativeTransfers: [{ fromUserAccount: SAMPLE_WALLET, toUserAccount: PEER, amount: 1_000_000 }],
+    accountData: [{ account: SAMPLE_WALLET, nativeBalanceChange: -(1_000_000 + sample.fee), tokenBalanceChanges: [] }, { account: PEER, nativeBalanceChange: 1_000_000, tokenBalanceChanges: [] }],
+  };
+  const transferText = JSON.stringify(transfer);
   const swapText = JSON.stringify(sample);
   const at = () => Math.floor(Date.now() / 1000);
   return {
@@ -66,7 +71,7 @@ function builders() {
       return JSON.stringify(o);
     },
     other(wallet: string, signature: string, slot: number): string {
-      const o = JSON.parse(nftText.split(NFT_WALLET).join(wallet).split(nft.signature).join(signature));
+      const o = JSON.parse(transferText.split(SAMPLE_WALLET).join(wallet).split(sample.signature).join(signature));
       o.slot = slot;
       o.timestamp = at();
       return JSON.stringify(o);
