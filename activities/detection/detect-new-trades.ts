@@ -52,9 +52,7 @@ export function createNewTradeDetection({ db, history, detection, cards }: Detec
 
   async function incremental(trx: Knex.Transaction, wallet: string, before: WalletDetectionState, fresh: NormalizedTx[], nowMs: number) {
     const fold = foldTransactions(before, fresh, cfg);
-    const own = neededRanges(fresh, cfg, nowMs);
-    await ensure(own);
-    const ranges = merge(own, foldRanges(fold, cfg, nowMs));
+    const ranges = merge(neededRanges(fresh, cfg, nowMs), foldRanges(fold, cfg, nowMs));
     const { series, sources } = await loadSeries(trx, ranges, history?.name);
     const quotes = await quotesFor(trx, fresh.map((t) => t.signature));
     const judged = judgeFold({ wallet, transactions: fresh, fold, prices: series, nowMs, quotes, config: cfg, priceSource: (mint) => [...(sources.get(mint) ?? [])].sort().join('+') || 'none' });
@@ -64,7 +62,6 @@ export function createNewTradeDetection({ db, history, detection, cards }: Detec
   async function full(trx: Knex.Transaction, wallet: string, nowMs: number) {
     const txs = await loadWalletHistory(trx, wallet);
     const ranges = neededRanges(txs, cfg, nowMs);
-    await ensure(ranges);
     const first = txs.find((t) => t.blockTime)?.blockTime;
     const load = new Map(ranges);
     if (first) load.set(WSOL_MINT, mergeRanges([...(ranges.get(WSOL_MINT) ?? []), [Date.parse(first), nowMs]]));
@@ -86,6 +83,12 @@ export function createNewTradeDetection({ db, history, detection, cards }: Detec
      */
     async detectNewTrades(wallet: string, signatures: string[], nowIso?: string): Promise<NewTradesDetection> {
       const nowMs = nowIso ? Date.parse(nowIso) : Date.now();
+      // Provider fetches happen before the transaction: it holds the wallet's fold locked and a pooled connection,
+      // and must never wait on the network or on a second connection from the same pool.
+      const peekFresh = inHistoryOrder(await loadWalletHistory(db, wallet, signatures));
+      const peek = (await db('wallet_detection_state').where({ wallet }).first('state'))?.state as WalletDetectionState | null | undefined;
+      if (!peek || peek.version !== STATE_VERSION || foldBlocker(peek, peekFresh, nowMs)) await ensure(neededRanges(await loadWalletHistory(db, wallet), cfg, nowMs));
+      else await ensure(neededRanges(peekFresh, cfg, nowMs));
       const outcome = await db.transaction(async (trx) => {
         // The state row is locked for the batch: a backfill that links history drops it only after this commits.
         await trx.raw(`insert into wallet_detection_state (wallet, state) values (?, 'null'::jsonb) on conflict do nothing`, [wallet]);
