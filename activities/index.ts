@@ -6,7 +6,9 @@ import type { SolanaRpcClient } from '../adapters/chain/solana-rpc';
 import type { DetectionConfig } from '../domain/detection/config';
 import type { CardService } from '../adapters/rendering/card-service';
 import { createDetectionActivities } from './detection/detect-activities';
+import { createNewTradeDetection } from './detection/detect-new-trades';
 import { createActorActivities } from './ingestion/actor-activities';
+import { createLiveBatch } from './ingestion/live-batch';
 import { createIngestionActivities } from './ingestion/backfill-activities';
 import { createReconcileActivities } from './ingestion/reconcile-activities';
 import type { HistoryProvider } from '../adapters/pricing/history-providers';
@@ -38,14 +40,19 @@ export interface ActivityDeps {
 /** Every activity the worker registers, built from the dependencies the worker wires in. */
 export function createActivities(deps: ActivityDeps) {
   const detection = createDetectionActivities(deps);
+  const actor = createActorActivities(deps);
+  const prices = createPriceActivities(deps);
+  const newTrades = createNewTradeDetection(deps);
   return {
     ...createAnalysisActivities(deps),
     ...createIngestionActivities(deps),
-    ...createActorActivities(deps),
+    ...actor,
+    ...createLiveBatch({ ingest: actor.ingestWalletTransactions, quotes: prices.takeRouteQuotes, detect: newTrades.detectNewTrades }),
     ...createReconcileActivities(deps),
     ...createWorkflowActivities(deps),
     ...detection,
-    ...createPriceActivities(deps),
+    ...newTrades,
+    ...prices,
     ...createWatchStarter(deps),
     ...createAlertActivities(deps),
     ...createTokenActivities(deps),

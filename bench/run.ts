@@ -1,7 +1,9 @@
 /** `npm run bench [-- name…] [-- --json]`: runs the benchmarks, prints their figures and the machine they ran on. */
 import { machine, type BenchResult } from './machine';
 import { alertsBench } from './alerts';
+import { actorBench } from './actor';
 import { backfillBench } from './backfill';
+import { liveBench, liveDemoBench } from './live';
 import { cardsBench } from './cards';
 import { cliStartupBench } from './cli-startup';
 import { detectBench } from './detect';
@@ -12,7 +14,7 @@ import { sseBench } from './sse';
 import { watchesBench } from './watches';
 import { webhookBench } from './webhook';
 
-const BENCHES: Record<string, () => Promise<BenchResult>> = {
+const BENCHES: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   parse: () => parseBench({ rounds: Number(process.env.BENCH_ROUNDS ?? 3) }),
   webhook: () => webhookBench(),
   backfill: () => backfillBench(),
@@ -24,6 +26,9 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   soak: () => soakBench(),
   'cli-startup': () => cliStartupBench(),
   alerts: () => alertsBench(),
+  actor: () => actorBench(),
+  live: () => liveBench(),
+  'live-demo': () => liveDemoBench(),
 };
 
 async function main(): Promise<void> {
@@ -36,13 +41,14 @@ async function main(): Promise<void> {
   const m = machine();
   if (!json) console.log(`machine: ${Object.entries(m).map(([k, v]) => `${k}=${v}`).join(', ')}\n`);
   for (const n of selected) {
-    const r = await BENCHES[n]!();
-    results.push(r);
-    if (!json) {
-      console.log(`${r.name}${r.pass === undefined ? '' : r.pass ? '  [target met]' : '  [TARGET MISSED]'}`);
-      for (const [k, v] of Object.entries(r.figures)) console.log(`  ${k.padEnd(28)} ${v}`);
-      if (r.target) console.log(`  target: ${r.target}`);
-      console.log();
+    for (const r of [await BENCHES[n]!()].flat()) {
+      results.push(r);
+      if (!json) {
+        console.log(`${r.name}${r.pass === undefined ? '' : r.pass ? '  [target met]' : '  [TARGET MISSED]'}`);
+        for (const [k, v] of Object.entries(r.figures)) console.log(`  ${k.padEnd(28)} ${v}`);
+        if (r.target) console.log(`  target: ${r.target}`);
+        console.log();
+      }
     }
   }
   if (json) console.log(JSON.stringify({ machine: m, results }, null, 2));

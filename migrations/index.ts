@@ -10,6 +10,7 @@ import * as gatewayLimits from './20261124070000_gateway_limits';
 import * as momentsPageIndex from './20261124080000_moments_page_index';
 import * as walletAccess from './20261201100000_wallet_access';
 import * as priceAlarms from './20261201130000_price_alarms';
+import * as walletDetectionState from './20261201140000_wallet_detection_state';
 import * as alerts from './20261201150000_alerts';
 import * as tokens from './20261201160000_tokens';
 
@@ -28,6 +29,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261124080000_moments_page_index', momentsPageIndex],
   ['20261201100000_wallet_access', walletAccess],
   ['20261201130000_price_alarms', priceAlarms],
+  ['20261201140000_wallet_detection_state', walletDetectionState],
   ['20261201150000_alerts', alerts],
   ['20261201160000_tokens', tokens],
 ];

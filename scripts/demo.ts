@@ -10,7 +10,9 @@ import path from 'node:path';
 import { analyze, momentTable } from '../cli/analyze-command';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
-import { demoDataset, demoTokenEntries, DEMO_WALLETS } from '../lib/replay/demo-dataset';
+import { randomBytes } from 'node:crypto';
+import bs58 from 'bs58';
+import { demoDataset, demoJupPrice, demoLiveSwap, demoTokenEntries, DEMO_WALLETS } from '../lib/replay/demo-dataset';
 import { MarketReplayServer } from '../lib/replay/market-server';
 import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { startStack, type Stack } from '../lib/stack';
@@ -45,7 +47,10 @@ async function main(): Promise<void> {
   await market.start();
 
   console.log(`replay chain: JSON-RPC ${rpc.url} (${rpc.size} transactions), prices ${market.url}\nstarting OOF…`);
+  // The live path is on too: a local webhook secret, so POST /webhooks/helius accepts what the demo prints below.
+  const webhookAuth = process.env.HELIUS_WEBHOOK_AUTH || 'Bearer oof-demo-webhook-secret';
   const stack = await startStack(config, log, {
+    HELIUS_WEBHOOK_AUTH: webhookAuth,
     RPC_PRIMARY: rpc.url, JUPITER_BASE_URL: market.url, PRICE_HISTORY_PROVIDER: 'birdeye', PRICE_HISTORY_BASE_URL: market.url, PRICE_HISTORY_API_KEY: 'demo',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', TEMPORAL_LOG_LEVEL: 'ERROR',
   }, () => void stopAll(1));
@@ -68,12 +73,32 @@ async function main(): Promise<void> {
   const kinds = new Set(outcome.moments.map((m) => m.kind));
   console.log(`${outcome.moments.length} moments (${[...kinds].sort().join(', ')}) · analysis ${outcome.analysisId} ${outcome.status}`);
   if (exitAfter) return stopAll(kinds.size === 4 ? 0 : 1);
+  await mkdir(path.resolve(config.DATA_DIR), { recursive: true });
+  console.log(`\n${await liveSwapHowTo(stack.gatewayUrl, webhookAuth, config.DATA_DIR)}`);
   console.log(`\nThe runs stay visible in the Temporal UI (${stack.temporalUiUrl ?? 'external'}): query AnalysisId="${outcome.analysisId}".`);
   console.log(`The web page ${stack.gatewayUrl}/ analyses wallets in the browser (try the two above). Ctrl-C stops everything.`);
 }
 
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+/**
+ * A fresh swap of the bag holder as Helius would post it (1,000 USDC into JUP, filled 3 % under the market and so
+ * about 4 % under the route the local Jupiter quotes), written beside the demo's data, and the curl that posts it.
+ */
+async function liveSwapHowTo(gatewayUrl: string, auth: string, dataDir: string): Promise<string> {
+  const file = path.resolve(dataDir, 'demo-webhook.json');
+  const jup = (1000 / Number(demoJupPrice())) * 0.97;
+  const swap = demoLiveSwap(DEMO_WALLETS.bagHolder, bs58.encode(randomBytes(64)), new Date(), 400_000_000, '1000', jup.toFixed(6));
+  await writeFile(file, JSON.stringify([swap]));
+  const rel = path.relative(process.cwd(), file);
+  return [
+    `Try the live path — a new swap of the bag holder, posted as Helius posts a webhook (the file holds a swap stamped now;`,
+    `a swap older than 10 minutes gets no live quote, so re-run the demo for a fresh one):`,
+    `  curl -XPOST ${gatewayUrl}/webhooks/helius -H 'authorization: ${auth}' -H 'content-type: application/json' -d @${rel}`,
+    `and follow its BadRoute moment arriving: curl -N '${gatewayUrl}/v1/stream/moments?wallet=${DEMO_WALLETS.bagHolder}'`,
+  ].join('\n');
+}
+
 main().catch((e) => {
   console.error(`demo failed: ${e instanceof Error ? e.message : e}`);
   return stopAll(1);

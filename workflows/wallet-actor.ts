@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { ActorIngestResult, NewSwap } from '../activities/ingestion/actor-activities';
 import type { WatchOptions } from '../temporal/types';
 import { DEFAULTS } from '../temporal/config';
 
@@ -18,7 +19,7 @@ export interface WalletActorInput {
   wallet: string;
   /** Work carried over from the previous run (continue-as-new). */
   pending?: string[];
-  /** How open windows are watched (default: 7 days, DEFAULTS.watchAlarms alarms). */
+  /** How open windows are watched (defaults: 7 days, hourly polls). */
   watch?: WatchOptions;
   /** Swaps younger than this when they arrive get a live route quote for BadRoute (default 10 min). */
   freshSwapMs?: number;
@@ -31,6 +32,10 @@ export interface WalletActorInput {
   batchSize?: number;
   retryMissingAfterMs?: number;
   maxMissingRetries?: number;
+}
+
+function quoteRequest(s: NewSwap) {
+  return { signature: s.signature, inMint: s.sent.mint, inAmount: s.sent.amount, outMint: s.received.mint, inDecimals: s.sent.decimals, outDecimals: s.received.decimals };
 }
 
 /**
@@ -52,6 +57,11 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
   const { detectWallet } = proxyActivities<Activities>({
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  });
+  // Incremental most of the time; a full re-run of a long history (no fold yet, a late transaction) may take longer.
+  const { ingestAndDetect } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   const queue: string[] = [...(input.pending ?? [])];
@@ -80,16 +90,32 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
       break;
     }
     const batch = queue.splice(0, batchSize);
-    const result = await ingestWalletTransactions(input.wallet, batch);
+    const plan = { windowMs: input.watch?.windowMs ?? DEFAULTS.watchWindowMs, ...(input.watch?.alarms !== undefined ? { alarms: input.watch.alarms } : {}) };
+    const freshMs = input.freshSwapMs ?? DEFAULTS.freshSwapMs;
+    let result: ActorIngestResult;
+    if (patched('batch-costs-what-is-new')) {
+      // A batch costs what is new in it: linked, its fresh swaps quoted side by side and its transactions judged
+      // against the wallet's stored fold in one activity; watches for its own open trades only.
+      const done = await ingestAndDetect(input.wallet, batch, freshMs);
+      result = done;
+      if (done.detection?.openTrades.length) await startWatches(done.detection.openTrades, plan);
+    } else {
+      // Histories recorded before the patch replay the old sequence: one quote after another, the whole history.
+      result = await ingestWalletTransactions(input.wallet, batch);
+      if (result.swaps.length) {
+        const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= freshMs);
+        for (const s of fresh) await takeRouteQuote(quoteRequest(s));
+        const found = await detectWallet(input.wallet);
+        await startWatches(found.openTrades, plan);
+      }
+    }
     for (const s of batch) queued.delete(s);
     for (const s of batch) if (!result.missing.includes(s)) delete missing[s];
     for (const s of result.missing) {
       missing[s] = (missing[s] ?? 0) + 1;
       if (missing[s]! > (input.maxMissingRetries ?? 10)) delete missing[s];
     }
-    state.processed += result.stored;
-    state.swaps += result.swaps.length;
-    // Mints that arrived with these transactions join the token registry before detection names them.
+    // Mints that arrived with these transactions join the token registry (cards and moments name them from there).
     if (result.stored > 0 && patched('token-registry')) {
       try {
         await registerWalletTokens(input.wallet);
@@ -97,15 +123,8 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
         log.warn('token registry unavailable; moments keep short mints', { wallet: input.wallet, error: String(err) });
       }
     }
-    if (result.swaps.length) {
-      // Live BadRoute: quote the same input now, while the market is the one the swap met; then judge and watch.
-      const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= (input.freshSwapMs ?? DEFAULTS.freshSwapMs));
-      for (const s of fresh) {
-        await takeRouteQuote({ signature: s.signature, inMint: s.sent.mint, inAmount: s.sent.amount, outMint: s.received.mint, inDecimals: s.sent.decimals, outDecimals: s.received.decimals });
-      }
-      const found = await detectWallet(input.wallet);
-      await startWatches(found.openTrades, { windowMs: input.watch?.windowMs ?? DEFAULTS.watchWindowMs, ...(input.watch?.alarms !== undefined ? { alarms: input.watch.alarms } : {}) });
-    }
+    state.processed += result.stored;
+    state.swaps += result.swaps.length;
     state.pending = queue.length;
     state.lastActivityAt = new Date().toISOString();
     if (workflowInfo().continueAsNewSuggested) {

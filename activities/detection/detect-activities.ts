@@ -56,7 +56,7 @@ export interface WalletDetection {
 const isTransient = (e: unknown) => !(e instanceof HttpError) || e.status === 0 || e.status === 429 || e.status >= 500;
 
 /** The price ranges detection needs: [t − 2 h, t + 7 d] around every trade, per mint (SOL for SOL-leg trades). */
-function neededRanges(txs: NormalizedTx[], cfg: DetectionConfig, nowMs: number): Map<string, Array<[number, number]>> {
+export function neededRanges(txs: NormalizedTx[], cfg: DetectionConfig, nowMs: number): Map<string, Array<[number, number]>> {
   const stable = new Set(cfg.stablecoins);
   const raw = new Map<string, Array<[number, number]>>();
   const add = (mint: string, from: number, to: number) => {
@@ -77,7 +77,24 @@ function neededRanges(txs: NormalizedTx[], cfg: DetectionConfig, nowMs: number):
   return new Map([...raw].map(([m, rs]) => [m, mergeRanges(rs)]));
 }
 
-async function quotesFor(db: Db, signatures: string[]): Promise<Map<string, RouteQuote>> {
+/** Trades whose window is still open, for watches, with the trade price they are judged against. */
+export function openTradesOf(wallet: string, txs: NormalizedTx[], series: Map<string, PriceSeries>, cfg: DetectionConfig, nowMs: number): OpenTrade[] {
+  const stable = new Set(cfg.stablecoins);
+  const open = txs.filter((t) => t.blockTime && !t.failed && Date.parse(t.blockTime) + cfg.windowMs > nowMs);
+  const times = Float64Array.from(open, (t) => Date.parse(t.blockTime!));
+  const openTrades: OpenTrade[] = [];
+  const legs = legsOf(open, times, nowMs).filter((l) => !stable.has(l.mint));
+  // A buy's watch judges what is still held of its lot; later sells (in these transactions) shrink it.
+  const held = heldAt(txs, legs.filter((l) => l.side === 'buy'), nowMs);
+  for (const leg of legs) {
+    const quantity = leg.side === 'sell' ? leg.qty : held.get(lotKey(leg.signature, leg.mint)) ?? leg.qty;
+    const priced = priceLeg(leg, series, cfg, stable);
+    openTrades.push({ wallet, signature: leg.signature, mint: leg.mint, side: leg.side, atMs: leg.atMs, quantity, ...(isPriced(priced) ? { tradePrice: plain(exactPrice(priced, series)) } : {}) });
+  }
+  return openTrades;
+}
+
+export async function quotesFor(db: Db, signatures: string[]): Promise<Map<string, RouteQuote>> {
   const out = new Map<string, RouteQuote>();
   for (let i = 0; i < signatures.length; i += 5000) {
     const rows = await db('route_quotes').whereIn('signature', signatures.slice(i, i + 5000)).select('signature', 'quoted_out', 'quoted_at', 'provider');
@@ -171,18 +188,7 @@ export function createDetectionActivities({ db, history, detection, cards, denyL
       const byKind: Record<string, number> = {};
       for (const m of moments) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
       // Trades whose window is still open go to watches, with the trade price they are judged against.
-      const stable = new Set(cfg.stablecoins);
-      const open = txs.filter((t) => t.blockTime && !t.failed && Date.parse(t.blockTime) + cfg.windowMs > nowMs);
-      const times = Float64Array.from(open, (t) => Date.parse(t.blockTime!));
-      const openTrades: OpenTrade[] = [];
-      const legs = legsOf(open, times, nowMs).filter((l) => !stable.has(l.mint));
-      // A buy's watch judges what is still held of its lot; later sells shrink it.
-      const held = heldAt(txs, legs.filter((l) => l.side === 'buy'), nowMs);
-      for (const leg of legs) {
-        const quantity = leg.side === 'sell' ? leg.qty : held.get(lotKey(leg.signature, leg.mint)) ?? leg.qty;
-        const priced = priceLeg(leg, series, cfg, stable);
-        openTrades.push({ wallet, signature: leg.signature, mint: leg.mint, side: leg.side, atMs: leg.atMs, quantity, ...(isPriced(priced) ? { tradePrice: plain(exactPrice(priced, series)) } : {}) });
-      }
+      const openTrades = openTradesOf(wallet, txs, series, cfg, nowMs);
       return { moments: moments.length, byKind, created: stored.created, updated: stored.updated, skipped: skipped.length, openTrades, priceSource };
     },
 

@@ -19,6 +19,8 @@ export interface ActorIngestResult {
   /** Signatures neither stored nor found on the RPC endpoint (yet): the actor tries them again later. */
   missing: string[];
   swaps: NewSwap[];
+  /** The signatures linked to the wallet by this call: what incremental detection folds next. */
+  storedSignatures: string[];
 }
 
 export function createActorActivities({ db, rpc }: { db: Db; rpc?: SolanaRpcClient }) {
@@ -44,7 +46,7 @@ export function createActorActivities({ db, rpc }: { db: Db; rpc?: SolanaRpcClie
         if (raw) items.push(ingest(raw, [wallet], 'rpc'));
         else missing.push(sig);
       }
-      await storeTransactions(db, items);
+      await storeTransactions(db, items, { keepDetectionState: true });
       const swaps: NewSwap[] = [];
       for (const item of items) {
         const n = item.wallets[0]?.normalized;
@@ -59,7 +61,7 @@ export function createActorActivities({ db, rpc }: { db: Db; rpc?: SolanaRpcClie
           }
         }
       }
-      return { stored: items.length, alreadyKnown: known.size, missing, swaps };
+      return { stored: items.length, alreadyKnown: known.size, missing, swaps, storedSignatures: items.map((i) => i.view.signature) };
     },
   };
 }

@@ -9,6 +9,8 @@ import { skippedMints } from '../../adapters/stores/trade-skips';
 import { WSOL_MINT } from '../../domain/parsing/constants';
 import type { OofWorkflows } from '../../temporal/client';
 
+export interface RouteQuoteRequest { signature: string; inMint: string; inAmount: string; outMint: string; inDecimals: number; outDecimals: number }
+
 export interface PriceDeps { db: Db; jupiter?: JupiterClient; workflows?: OofWorkflows; detection?: Partial<DetectionConfig> }
 
 export interface RefreshResult {
@@ -25,6 +27,33 @@ export interface RefreshResult {
 
 export function createPriceActivities({ db, jupiter, workflows, detection }: PriceDeps) {
   const cfg = mergeConfig(detection);
+  /**
+   * Live BadRoute reference: the best route Jupiter quotes now for the swap's exact input, stored by signature.
+   * Taken once (a retry finds it stored); no quote is possible for a mint Jupiter cannot route.
+   */
+  async function takeRouteQuote(swap: RouteQuoteRequest): Promise<{ quotedOut?: string; error?: string }> {
+    const existing = await db('route_quotes').where({ signature: swap.signature }).first();
+    if (existing) return { quotedOut: new D(existing.quoted_out).toFixed() };
+    if (!jupiter) return { error: 'no Jupiter client configured' };
+    const raw = new D(swap.inAmount).mul(new D(10).pow(swap.inDecimals)).toFixed(0);
+    try {
+      // The prices of both legs now, too: valuing the shortfall in USD needs them, and no snapshot may be this fresh.
+      const now = new Date();
+      const live = await jupiter.prices([swap.inMint, swap.outMint]).catch(() => new Map());
+      const points = [...live].map(([mint, p]) => ({ mint, ts: now, usd: p.usd, source: 'jupiter' }));
+      if (points.length) await db('price_points').insert(points).onConflict(['mint', 'ts', 'source']).ignore();
+      const q = await jupiter.quote({ inputMint: swap.inMint, outputMint: swap.outMint, amount: raw });
+      const quotedOut = formatUnits(BigInt(q.outAmount), swap.outDecimals);
+      await db('route_quotes').insert({
+        signature: swap.signature, in_mint: swap.inMint, in_amount: swap.inAmount, out_mint: swap.outMint, quoted_out: quotedOut,
+        provider: 'jupiter', quoted_at: new Date(), raw: JSON.stringify(q.raw),
+      }).onConflict('signature').ignore();
+      return { quotedOut };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  }
+
   return {
     /**
      * One `price-refresh` run: the current price of every watched mint (the mints of open watches' alarms, of trades
@@ -67,31 +96,23 @@ export function createPriceActivities({ db, jupiter, workflows, detection }: Pri
       return done({ mints: watched.length, priced: points.length, crossed: crossed.length, signalled: signalled.length });
     },
 
+    takeRouteQuote,
+
     /**
-     * Live BadRoute reference: the best route Jupiter quotes now for the swap's exact input, stored by signature.
-     * Taken once (a retry finds it stored); no quote is possible for a mint Jupiter cannot route.
+     * The quotes of a batch's fresh swaps, taken side by side (at most `concurrency` in flight): a batch waits for its
+     * slowest quote, not for the sum of them.
      */
-    async takeRouteQuote(swap: { signature: string; inMint: string; inAmount: string; outMint: string; inDecimals: number; outDecimals: number }): Promise<{ quotedOut?: string; error?: string }> {
-      const existing = await db('route_quotes').where({ signature: swap.signature }).first();
-      if (existing) return { quotedOut: new D(existing.quoted_out).toFixed() };
-      if (!jupiter) return { error: 'no Jupiter client configured' };
-      const raw = new D(swap.inAmount).mul(new D(10).pow(swap.inDecimals)).toFixed(0);
-      try {
-        // The prices of both legs now, too: valuing the shortfall in USD needs them, and no snapshot may be this fresh.
-        const now = new Date();
-        const live = await jupiter.prices([swap.inMint, swap.outMint]).catch(() => new Map());
-        const points = [...live].map(([mint, p]) => ({ mint, ts: now, usd: p.usd, source: 'jupiter' }));
-        if (points.length) await db('price_points').insert(points).onConflict(['mint', 'ts', 'source']).ignore();
-        const q = await jupiter.quote({ inputMint: swap.inMint, outputMint: swap.outMint, amount: raw });
-        const quotedOut = formatUnits(BigInt(q.outAmount), swap.outDecimals);
-        await db('route_quotes').insert({
-          signature: swap.signature, in_mint: swap.inMint, in_amount: swap.inAmount, out_mint: swap.outMint, quoted_out: quotedOut,
-          provider: 'jupiter', quoted_at: new Date(), raw: JSON.stringify(q.raw),
-        }).onConflict('signature').ignore();
-        return { quotedOut };
-      } catch (e) {
-        return { error: (e as Error).message };
-      }
+    async takeRouteQuotes(swaps: RouteQuoteRequest[], concurrency = 8): Promise<Array<{ quotedOut?: string; error?: string }>> {
+      const out: Array<{ quotedOut?: string; error?: string }> = new Array(swaps.length);
+      let next = 0;
+      const lane = async () => {
+        while (next < swaps.length) {
+          const i = next++;
+          out[i] = await takeRouteQuote(swaps[i]!);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, swaps.length)) }, lane));
+      return out;
     },
 
     /**

@@ -33,7 +33,8 @@ export const OUTBOX_LOCK_SQL = "select pg_advisory_xact_lock(hashtext('oof:momen
 
 /**
  * Idempotent: one row per (wallet, kind, mint, signature). A moment whose numbers did not change writes nothing and
- * publishes nothing; a new or changed one gets an outbox event and a NOTIFY in the same transaction, so a retried
+ * publishes nothing — and where its prices came from (explain.priceSource) is not something a user sees change: a
+ * moment that differs only there is left as it is; a new or changed one gets an outbox event and a NOTIFY in the same transaction, so a retried
  * activity or a re-run never announces a moment twice. A final moment never goes back to provisional. `db` may be a
  * transaction the caller commits: the events are then published (and the outbox lock held) until that commit.
  */
@@ -53,8 +54,8 @@ export async function upsertMoments(db: Db, moments: Moment[]): Promise<UpsertRe
            at = excluded.at, severity = excluded.severity, missed_usd = excluded.missed_usd, pct = excluded.pct,
            status = case when o.status = 'final' then 'final' else excluded.status end,
            explain = excluded.explain, spam = excluded.spam, updated_at = now()
-         where (o.at, o.severity, o.missed_usd, o.pct, o.explain, o.status, o.spam)
-               is distinct from (excluded.at, excluded.severity, excluded.missed_usd, excluded.pct, excluded.explain,
+         where (o.at, o.severity, o.missed_usd, o.pct, o.explain - 'priceSource', o.status, o.spam)
+               is distinct from (excluded.at, excluded.severity, excluded.missed_usd, excluded.pct, excluded.explain - 'priceSource',
                                  case when o.status = 'final' then 'final' else excluded.status end, excluded.spam)
          returning o.*, (xmax = 0) as inserted`,
         [m.id, m.wallet, m.kind, m.mint, m.signature, m.at, m.severity, m.missedUsd, m.pct, m.status, JSON.stringify(m.explain), m.spam ?? false],

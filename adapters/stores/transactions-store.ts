@@ -22,7 +22,7 @@ function toBlockTime(view: TxView): Date | null {
  * (wallet, signature), actions replaced per (signature, wallet). Retried activities and duplicated webhooks change
  * nothing. Returns how many (wallet, signature) links were new.
  */
-export async function storeTransactions(db: Db, items: IngestedTx[]): Promise<{ newLinks: number; actions: number }> {
+export async function storeTransactions(db: Db, items: IngestedTx[], opts: { keepDetectionState?: boolean } = {}): Promise<{ newLinks: number; actions: number }> {
   if (items.length === 0) return { newLinks: 0, actions: 0 };
   return db.transaction(async (trx) => {
     const txRows = items.map((i) => ({
@@ -47,6 +47,12 @@ export async function storeTransactions(db: Db, items: IngestedTx[]): Promise<{ 
     links.sort((a, b) => (a.wallet + a.signature < b.wallet + b.signature ? -1 : 1));
     const inserted = await trx('wallet_transactions').insert(links).onConflict(['wallet', 'signature']).merge(['parse_error']).returning(trx.raw('(xmax = 0) as inserted'));
     const newLinks = inserted.filter((r: any) => r.inserted).length;
+    // Incremental detection folds what its caller hands it after its last transaction; anything linked by another
+    // path (a backfill, a gap fill) makes the wallet's stored fold incomplete, so it is dropped in the same
+    // transaction and the next detection rebuilds it from the history. The live actor folds its own links itself.
+    if (newLinks && !opts.keepDetectionState) {
+      await trx('wallet_detection_state').whereIn('wallet', [...new Set(links.map((l) => l.wallet))]).del();
+    }
 
     const actionRows = [];
     for (const i of items) {

@@ -8,21 +8,24 @@ const dec = (v: string | null): string | null => (v === null ? null : new D(v).t
 /**
  * A wallet's stored history back in the normalized form of design §5, oldest first. With `mint`, only the
  * transactions that move that mint (all of them for SOL, whose fees every transaction pays): what judging one trade
- * of that mint needs, its FIFO lot included.
+ * of that mint needs, its FIFO lot included. With `signatures`, only those transactions of it (what incremental
+ * detection reads per batch).
  */
-export async function loadWalletHistory(db: Db, wallet: string, o: { mint?: string } = {}): Promise<NormalizedTx[]> {
+export async function loadWalletHistory(db: Db, wallet: string, o: { mint?: string; signatures?: string[] } = {}): Promise<NormalizedTx[]> {
   const only = o.mint && o.mint !== WSOL_MINT ? o.mint : null;
+  const signatures = o.signatures;
+  if (signatures && signatures.length === 0) return [];
   const rows = await db.raw(
     `select t.signature, t.slot, t.block_time, t.failed, wt.fee_lamports,
             a.idx, a.kind, a.sent_mint, a.sent_amount, a.received_mint, a.received_amount, a.counterparty, a.program_source
        from wallet_transactions wt
        join transactions t on t.signature = wt.signature
        left join actions a on a.signature = wt.signature and a.wallet = wt.wallet
-      where wt.wallet = ?
+      where wt.wallet = ?${signatures ? ' and wt.signature = any(?)' : ''}
         and (?::text is null or exists (select 1 from actions x where x.signature = wt.signature and x.wallet = wt.wallet
                                          and (x.sent_mint = ? or x.received_mint = ?)))
       order by t.block_time nulls first, t.slot, t.signature, a.idx`,
-    [wallet, only, only, only],
+    signatures ? [wallet, signatures, only, only, only] : [wallet, only, only, only],
   );
   const out: NormalizedTx[] = [];
   let cur: NormalizedTx | undefined;

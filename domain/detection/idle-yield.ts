@@ -91,58 +91,96 @@ export function assetTouches(txs: NormalizedTx[], times: Float64Array, nowMs: nu
   return out;
 }
 
+/** One idle span judged: what it would have earned. */
+export interface IdleSpan { start: number; end: number; balance: string; avg: string; missed: string; days: string; ongoing: boolean }
+
 /**
- * IdleYield: a USDC/USDT or SOL balance left untouched ≥ 30 days, worth ≥ $100, that would have earned ≥ $25 at the
- * asset's APY. One moment per asset: the idle span that missed the most; an ongoing span (to now) is provisional.
- * Balances come from the history we have: a span whose balance is not positive (history that starts mid-way) is
- * never judged.
+ * Where an ongoing span is measured to: whole days since it began. Its figures then move once a day, not with every
+ * batch that looks at it, and its `at` (and so everything a user sees) stays put in between.
  */
-export function detectIdleYield(ctx: DetectContext, ts: Touches, mint: string, apy: string, stable: boolean): Moment | { skipped: string } | undefined {
+export function ongoingEnd(start: number, nowMs: number): number {
+  return start + Math.floor((nowMs - start) / DAY) * DAY;
+}
+
+/**
+ * One span [start, end] of a balance: undefined when it cannot count (too short, not positive, under $100),
+ * 'no-price' when idle SOL has no price point in it, else what it missed.
+ */
+export function judgeIdleSpan(ctx: DetectContext, mint: string, apy: string, stable: boolean, start: number, end: number, balance: string, positive: boolean, ongoing: boolean): IdleSpan | 'no-price' | undefined {
   const c = ctx.cfg.idleYield;
-  let best: { start: number; end: number; balance: string; avg: Dec; missed: Dec; days: Dec; ongoing: boolean } | undefined;
-  let skipped: string | undefined;
-  const n = ts.atMs.length;
-  for (let k = 0; k < n; k++) {
-    const start = ts.atMs[k]!;
-    const ongoing = k + 1 >= n;
-    const end = ongoing ? ctx.nowMs : ts.atMs[k + 1]!;
-    if (end - start < c.minDays * DAY || !ts.positive(k)) continue;
-    const balance = ts.text(k);
-    let avg: Dec;
-    if (stable) avg = new D(1);
-    else {
-      const s = ctx.prices.get(mint);
-      const [lo, hi] = s ? s.windowRange(start, end) : [0, 0];
-      if (!s || hi <= lo) { skipped = 'no price points in the idle span'; continue; }
-      let sum = new D(0);
-      for (let i = lo; i < hi; i++) sum = sum.plus(s.exact(i));
-      avg = sum.div(hi - lo);
-    }
-    const days = new D(end - start).div(DAY);
-    const balanceD = new D(balance);
-    const value = balanceD.mul(avg);
-    if (value.lt(c.minBalanceUsd)) continue;
-    const missed = value.mul(apy).mul(days).div(365);
-    if (!best || missed.gt(best.missed)) best = { start, end, balance, avg, missed, days, ongoing };
+  if (end - start < c.minDays * DAY || !positive) return undefined;
+  let avg: Dec;
+  if (stable) avg = new D(1);
+  else {
+    const s = ctx.prices.get(mint);
+    const [lo, hi] = s ? s.windowRange(start, end) : [0, 0];
+    if (!s || hi <= lo) return 'no-price';
+    let sum = new D(0);
+    for (let i = lo; i < hi; i++) sum = sum.plus(s.exact(i));
+    avg = sum.div(hi - lo);
   }
-  if (!best) return skipped ? { skipped } : undefined;
-  if (best.missed.lt(c.minUsd)) return undefined;
-  const pct = new D(apy).mul(best.days).div(365);
+  const days = new D(end - start).div(DAY);
+  const value = new D(balance).mul(avg);
+  if (value.lt(c.minBalanceUsd)) return undefined;
+  const missed = value.mul(apy).mul(days).div(365);
+  return { start, end, balance, avg: avg.toString(), missed: missed.toString(), days: days.toString(), ongoing };
+}
+
+/** The better of two spans: the one that missed more; the earlier one on a tie. */
+export function betterSpan(best: IdleSpan | undefined, next: IdleSpan): IdleSpan {
+  return !best || new D(next.missed).gt(best.missed) ? next : best;
+}
+
+/**
+ * The moment of an asset's best span. Its id comes from the span's start: an ongoing span keeps one id while it
+ * grows, and keeps it when it ends.
+ */
+export function idleYieldMoment(ctx: DetectContext, best: IdleSpan, mint: string, apy: string, stable: boolean): Moment | undefined {
+  const c = ctx.cfg.idleYield;
+  const missed = new D(best.missed);
+  if (missed.lt(c.minUsd)) return undefined;
+  const avg = new D(best.avg);
+  const days = new D(best.days);
+  const pct = new D(apy).mul(days).div(365);
   return {
-    id: momentId(best.end, ctx.wallet, 'IdleYield', mint, null),
+    id: momentId(best.start, ctx.wallet, 'IdleYield', mint, null),
     kind: 'IdleYield',
     wallet: ctx.wallet,
     mint,
     signature: null,
     at: iso(best.end),
     pct: plain(pct.toDecimalPlaces(6)),
-    missedUsd: usd(best.missed),
-    severity: severity(best.missed.div(c.fullSeverityUsd)),
+    missedUsd: usd(missed),
+    severity: severity(missed.div(c.fullSeverityUsd)),
     status: best.ongoing ? 'provisional' : 'final',
     explain: {
-      balance: best.balance, avgPrice: plain(best.avg.toDecimalPlaces(12)), apy, days: plain(best.days.toDecimalPlaces(4)),
-      idleFrom: iso(best.start), idleUntil: iso(best.end), balanceUsd: usd(new D(best.balance).mul(best.avg)),
+      balance: best.balance, avgPrice: plain(avg.toDecimalPlaces(12)), apy, days: plain(days.toDecimalPlaces(4)),
+      idleFrom: iso(best.start), idleUntil: iso(best.end), balanceUsd: usd(new D(best.balance).mul(avg)),
       priceSource: stable ? 'stablecoin at $1' : ctx.priceSource(mint),
     },
   };
 }
+
+/**
+ * IdleYield: a USDC/USDT or SOL balance left untouched ≥ 30 days, worth ≥ $100, that would have earned ≥ $25 at the
+ * asset's APY. One moment per asset: the idle span that missed the most; an ongoing span (to now, in whole days) is
+ * provisional. Balances come from the history we have: a span whose balance is not positive (history that starts
+ * mid-way) is never judged.
+ */
+export function detectIdleYield(ctx: DetectContext, ts: Touches, mint: string, apy: string, stable: boolean): Moment | { skipped: string } | undefined {
+  let best: IdleSpan | undefined;
+  let skipped: string | undefined;
+  const n = ts.atMs.length;
+  for (let k = 0; k < n; k++) {
+    const start = ts.atMs[k]!;
+    const ongoing = k + 1 >= n;
+    const end = ongoing ? ongoingEnd(start, ctx.nowMs) : ts.atMs[k + 1]!;
+    const r = judgeIdleSpan(ctx, mint, apy, stable, start, end, ts.text(k), ts.positive(k), ongoing);
+    if (r === 'no-price') skipped = NO_IDLE_PRICE;
+    else if (r) best = betterSpan(best, r);
+  }
+  if (!best) return skipped ? { skipped } : undefined;
+  return idleYieldMoment(ctx, best, mint, apy, stable);
+}
+
+export const NO_IDLE_PRICE = 'no price points in the idle span';

@@ -103,3 +103,23 @@ export function demoTrades(wallets: { paperHands: string; bagHolder: string }, s
 export function demoTokenEntries(): any[] {
   return JSON.parse(readFileSync(path.join(DATA, 'demo-tokens.json'), 'utf8'));
 }
+
+/**
+ * A new swap of a wallet as a webhook delivers it (getTransaction JSON, as a raw Helius webhook sends), on the demo's
+ * real template: `sent` out, `received` in (UI amounts, 6-decimal tokens). What the demo prints for trying the live
+ * path, and what the live-path measurements post.
+ */
+export function demoSwapTx(wallet: string, signature: string, at: Date, slot: number, sent: { mint: string; amount: string } | undefined, received: { mint: string; amount: string }): any {
+  return craft(wallet, signature, at.toISOString(), slot, sent && { mint: sent.mint, raw: units(sent.amount) }, { mint: received.mint, raw: units(received.amount) });
+}
+
+/** `usdc` USDC into `jupOut` JUP (the demo's live example). */
+export function demoLiveSwap(wallet: string, signature: string, at: Date, slot: number, usdc: string, jupOut: string): any {
+  return demoSwapTx(wallet, signature, at, slot, { mint: USDC, amount: usdc }, { mint: JUP, amount: jupOut });
+}
+
+/** The JUP price the replay market quotes live: its newest demo point. */
+export function demoJupPrice(): string {
+  const pts = demoDataset().prices[JUP]!;
+  return pts[pts.length - 1]![1];
+}

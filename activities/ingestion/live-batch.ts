@@ -1,0 +1,32 @@
+import type { ActorIngestResult, NewSwap } from './actor-activities';
+import type { NewTradesDetection } from '../detection/detect-new-trades';
+import type { RouteQuoteRequest } from '../pricing/price-activities';
+
+export interface LiveBatchDeps {
+  ingest(wallet: string, signatures: string[]): Promise<ActorIngestResult>;
+  quotes(swaps: RouteQuoteRequest[]): Promise<unknown>;
+  detect(wallet: string, signatures: string[]): Promise<NewTradesDetection>;
+}
+
+export interface LiveBatchResult extends ActorIngestResult { detection?: NewTradesDetection }
+
+export function quoteRequest(s: NewSwap): RouteQuoteRequest {
+  return { signature: s.signature, inMint: s.sent.mint, inAmount: s.sent.amount, outMint: s.received.mint, inDecimals: s.sent.decimals, outDecimals: s.received.decimals };
+}
+
+/**
+ * One live batch of the wallet actor in one activity: link the signatures to the wallet, quote its fresh swaps side by
+ * side, judge the new transactions against the wallet's fold. Each step is idempotent, so a retry of the whole is
+ * too; one activity instead of three is what keeps a busy worker's Temporal traffic per batch small.
+ */
+export function createLiveBatch(d: LiveBatchDeps) {
+  return {
+    async ingestAndDetect(wallet: string, signatures: string[], freshSwapMs: number): Promise<LiveBatchResult> {
+      const result = await d.ingest(wallet, signatures);
+      if (!result.storedSignatures.length) return result;
+      const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= freshSwapMs);
+      if (fresh.length) await d.quotes(fresh.map(quoteRequest));
+      return { ...result, detection: await d.detect(wallet, result.storedSignatures) };
+    },
+  };
+}
