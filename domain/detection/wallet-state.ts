@@ -171,8 +171,10 @@ export function foldTransactions(before: WalletDetectionState, txs: NormalizedTx
 
   // Lots whose window ended before the last folded transaction can change no more: they keep only their quantity,
   // and neighbours without a trade merge, so the state grows with the open windows, not the history.
-  const outLots: Record<string, LotState[]> = { ...before.lots };
-  for (const [mint, open] of lots) {
+  // Every mint is pruned, touched by this fold or not: how a history was cut into batches must not change the state.
+  const outLots: Record<string, LotState[]> = {};
+  for (const mint of new Set([...Object.keys(before.lots), ...lots.keys()])) {
+    const open: WorkLot[] = lots.get(mint) ?? before.lots[mint]!.map((x) => ({ remaining: BigInt(x.remaining), buy: x.buy }));
     const kept: LotState[] = [];
     for (const lot of open) {
       const live = lot.buy && last && lot.buy.atMs + cfg.windowMs >= last.atMs;
