@@ -43,7 +43,15 @@ export default async function globalSetup(): Promise<void> {
     },
   });
   (globalThis as any).__OOF_TEST__ = { tmp, temporal };
+  // Jest runs no teardown when the setup throws: stop the server here rather than leave it running.
+  await setUpRest(tmp, temporal, started).catch(async (e) => {
+    await temporal.teardown();
+    throw e;
+  });
+}
 
+/** The database, the workflow bundle and the environment the suites read. */
+async function setUpRest(tmp: string, temporal: TestWorkflowEnvironment, started: number): Promise<void> {
   const adminUrl = await postgresAdminUrl(tmp);
   const dbName = `oof_test_${Date.now()}_${process.pid}`;
   const admin = createDb(adminUrl, { poolMax: 1 });
