@@ -24,6 +24,8 @@ describe('fuzzed requests on every route: never a 5xx, never a stack trace', () 
     TEMPORAL_TASK_QUEUE: uniqueQueue('fuzz'), HELIUS_WEBHOOK_AUTH: HOOK, SERVICE_IDS: 'fuzz', METRICS_TOKEN: 'metrics-token-0123456789',
     RATE_LIMIT_IP_PER_MINUTE: '100000', RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_WALLET_ANALYSES_PER_HOUR: '100000', ANALYSES_PER_USER_PER_DAY: '100000',
     AUTH_FAILURES_PER_MINUTE: '100000', RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
+    // /health/detailed checks Jupiter: a closed local port, never the real host.
+    JUPITER_BASE_URL: 'http://127.0.0.1:9',
   });
 
   beforeAll(async () => {

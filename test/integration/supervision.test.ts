@@ -53,7 +53,8 @@ function reap(r: Run | undefined): void {
 const alive = (pid: number) => {
   try { return /^State:\s+[^Z]/m.test(readFileSync(`/proc/${pid}/status`, 'latin1')); } catch { return false; }
 };
-const stackEnv = () => ({ TEMPORAL_ADDRESS: testEnv().temporalAddress, DATABASE_URL: testEnv().databaseUrl, TEMPORAL_TASK_QUEUE: uniqueQueue('sup') });
+// Jupiter on a closed local port: a schedule this worker happens to run must not reach for the real host.
+const stackEnv = () => ({ TEMPORAL_ADDRESS: testEnv().temporalAddress, DATABASE_URL: testEnv().databaseUrl, TEMPORAL_TASK_QUEUE: uniqueQueue('sup'), JUPITER_BASE_URL: 'http://127.0.0.1:9' });
 
 describe('process supervision (npm start, npm run demo)', () => {
   it('restarts a killed worker and a killed gateway with backoff, and SIGTERM then stops everything', async () => {
