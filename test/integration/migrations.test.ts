@@ -18,7 +18,7 @@ describe('migrations', () => {
   it('migrates up, rolls back to nothing, and migrates up again', async () => {
     expect(await migrateLatest(db)).toContain('20261124000000_initial_schema');
     const tables = async () => (await db.raw(`select tablename from pg_tables where schemaname = 'public' and tablename not like 'knex%' order by 1`)).rows.map((r: any) => r.tablename);
-    expect(await tables()).toEqual(['actions', 'analyses', 'idempotency_keys', 'maintenance_runs', 'moment_events', 'moments', 'price_alarms', 'price_points', 'price_windows', 'rate_limits', 'route_quotes', 'trade_skips', 'tracked_wallets', 'transactions', 'wallet_transactions']);
+    expect(await tables()).toEqual(['actions', 'analyses', 'idempotency_keys', 'maintenance_runs', 'moment_events', 'moments', 'price_alarms', 'price_points', 'price_windows', 'rate_limits', 'route_quotes', 'tracked_wallets', 'trade_skips', 'transactions', 'wallet_transactions']);
     await migrateRollback(db, true);
     expect(await tables()).toEqual([]);
     await migrateLatest(db);
