@@ -15,7 +15,7 @@ export async function up(knex: Knex): Promise<void> {
     // The quantity the $ threshold is judged on: what was sold, or what is still held of the bought lot.
     t.decimal('quantity', ...AMOUNT).notNullable();
     // The severity the next alarm asks for: the threshold at first, then a step worse than the last judgement.
-    t.decimal('min_severity', 10, 4).notNullable().defaultTo(0);
+    t.decimal('min_severity', ...AMOUNT).notNullable().defaultTo(0);
     t.integer('alarms_left').notNullable();
     t.text('direction'); // up | down; null with trigger: no alarm (budget spent, nothing held, cannot cross)
     t.decimal('trigger', ...AMOUNT);

@@ -188,10 +188,21 @@ describe('postTradeWatch on the real Temporal server: a price alarm woken by the
     const wallet = '8Qn4b6Wx2Fk9Rt7Ym3Lc5Jd1Vs8Ph6Ga4Nz2Ke9Uo3Tb';
     const mint = `${TOKEN.slice(0, -1)}B`;
     market.setToken(mint, { decimals: 6, live: '1' });
+    const env = { DATABASE_URL: testEnv().databaseUrl, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: queue, JUPITER_BASE_URL: market.url, LOG_LEVEL: 'info', ENVIRONMENT: 'test' };
+    // A worker process bundles its workflows at start: on a busy machine that takes a while, so the trade happens
+    // once the worker says it is running (its stdout is drained all along).
+    const spawnWorker = async () => {
+      const w = spawnEntry('workers/main.ts', env, { silent: true });
+      await new Promise<void>((resolve, reject) => {
+        w.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('worker running')) resolve(); });
+        w.stderr!.resume();
+        w.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+      });
+      return w;
+    };
+    let worker: ChildProcess = await spawnWorker();
     const sell = { ...tx(Date.now(), [swap(mint, '100', USDC, '100')]), wallet };
     await storeHistory(db, [sell]);
-    const env = { DATABASE_URL: testEnv().databaseUrl, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: queue, JUPITER_BASE_URL: market.url, LOG_LEVEL: 'warn', ENVIRONMENT: 'test' };
-    let worker: ChildProcess = spawnEntry('workers/main.ts', env, { silent: true });
     try {
       const watch = { wallet, signature: sell.signature, mint, side: 'sell' as const, atMs: Date.parse(sell.blockTime!), tradePrice: '1', quantity: '100', windowMs: 25_000 };
       await workflows.startWatch(watch);
@@ -202,7 +213,7 @@ describe('postTradeWatch on the real Temporal server: a price alarm woken by the
       await eventually(async () => ((await eventsFor(db, wallet)).length ? true : undefined), 20_000, 100);
       worker.kill('SIGKILL');
       await new Promise((r) => worker.once('exit', r));
-      worker = spawnEntry('workers/main.ts', env, { silent: true });
+      worker = await spawnWorker();
       const result = await temporal.client.workflow.getHandle(id).result();
       expect(result).toMatchObject({ crossings: 1, final: 'final' });
       const events = await eventsFor(db, wallet);
@@ -211,5 +222,5 @@ describe('postTradeWatch on the real Temporal server: a price alarm woken by the
     } finally {
       await stopProcess(worker);
     }
-  }, 90_000);
+  }, 180_000);
 });
