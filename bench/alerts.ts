@@ -98,7 +98,7 @@ export async function alertsBench(opts: { destinations?: number; outageMs?: numb
   await receiver.start();
   const key = randomBytes(32).toString('hex');
   const log = createLogger('bench-alerts', 'warn');
-  const db = createDb(env.databaseUrl, { poolMax: 20 });
+  const db = createDb(env.databaseUrl, { poolMax: 10 });
   const workerEnv = { DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporal.address, JUPITER_BASE_URL: market.url, ALERTS_ENCRYPTION_KEY: key, PUBLIC_BASE_URL: 'https://oof.bench', LOG_LEVEL: 'warn', ENVIRONMENT: 'test' };
   let worker: ChildProcess = await spawnWorkerProcess(workerEnv);
   const connection = await Connection.connect({ address: env.temporal.address });

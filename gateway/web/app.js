@@ -265,13 +265,11 @@
     warpcast.searchParams.set('text', text);
     warpcast.searchParams.append('embeds[]', url);
     const items = [copy, link(x.toString(), 'Post on X', 'share-x'), link(warpcast.toString(), 'Cast on Warpcast', 'share-warpcast'), link(url, 'Open the share page', 'share-page')];
-    const ul = document.createElement('ul');
-    ul.append(...items.map((item) => {
-      const entry = document.createElement('li');
-      entry.append(item);
-      return entry;
-    }));
-    details.append(summary, ul);
+    // Not a list: the moments list's items are the moments themselves.
+    const actions = document.createElement('div');
+    actions.className = 'share-actions';
+    actions.append(...items);
+    details.append(summary, actions);
     return details;
   }
 
