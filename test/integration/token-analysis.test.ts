@@ -25,8 +25,8 @@ import { storeHistory } from '../helpers/store-history';
 
 const AOLMAN = '5YUMaw3fFCRMySvuYMgZJ6nB2te3wvo9QGdP3tNNpump';
 const MEW = 'MEW1gQWJ3nEXg2qgERiKu7FAFj79PHvQVREQUzScPP5';
-const SPAM = 'SpamAirdrop1111111111111111111111111111111';
-const WALLET = '7Yq3Hv8Kp2Wm7Xr4Nb9Lc6Ts1Fz8Gy3Je5Ua2Ro7Pk4Mh';
+const SPAM = 'SpamAirdrop11111111111111111111111111111111';
+const WALLET = '7Yq3Hv8Kp2Wm7Xr4Nb9Lc6Ts1Fz8Gy3Je5Ua2Ro7Pk4M';
 const WIF_PRICES = path.resolve(API_FIXTURES, '../prices/WIFUSDT_1h_2024-03-05_2024-09-07.csv');
 
 /**
