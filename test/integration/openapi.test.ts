@@ -32,7 +32,7 @@ describe('/openapi.json', () => {
     const analyze = doc.paths['/v1/analyze'].post.requestBody.content['application/json'].schema;
     expect(analyze.properties.wallets).toMatchObject({ type: 'array', minItems: 1, maxItems: 25 });
     const params = doc.paths['/v1/moments'].get.parameters.map((p: any) => p.name).sort();
-    expect(params).toEqual(['cursor', 'kind', 'limit', 'minSeverity', 'since', 'wallet']);
+    expect(params).toEqual(['cursor', 'includeSpam', 'kind', 'limit', 'minSeverity', 'since', 'wallet']);
   });
 
   it('describes the bodies the routes really answer with', async () => {

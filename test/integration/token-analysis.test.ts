@@ -25,8 +25,8 @@ import { storeHistory } from '../helpers/store-history';
 
 const AOLMAN = '5YUMaw3fFCRMySvuYMgZJ6nB2te3wvo9QGdP3tNNpump';
 const MEW = 'MEW1gQWJ3nEXg2qgERiKu7FAFj79PHvQVREQUzScPP5';
-const SPAM = 'SpamAirdrop1111111111111111111111111111111';
-const WALLET = '7Yq3Hv8Kp2Wm7Xr4Nb9Lc6Ts1Fz8Gy3Je5Ua2Ro7Pk4Mh';
+const SPAM = 'SpamAirdrop11111111111111111111111111111111';
+const WALLET = '7Yq3Hv8Kp2Wm7Xr4Nb9Lc6Ts1Fz8Gy3Je5Ua2Ro7Pk4M';
 const WIF_PRICES = path.resolve(API_FIXTURES, '../prices/WIFUSDT_1h_2024-03-05_2024-09-07.csv');
 
 /**
@@ -91,7 +91,8 @@ describe('memecoins get their names and logos, an airdrop stays out of the momen
   };
 
   it('lists the memecoins\' moments with their real symbols and logos, and no airdrop', async () => {
-    const list = await moments();
+    // The buys also paid more than the market (BadRoute, on the USDC leg); the sales are the S2E moments.
+    const list = (await moments()).filter((m) => m.kind === 'S2E');
     expect(list.map((m) => [m.kind, m.token.symbol]).sort()).toEqual([['S2E', 'AOLMAN'], ['S2E', 'MEW']]);
     const aol = list.find((m) => m.mint === AOLMAN);
     expect(aol.token).toEqual({ symbol: 'AOLMAN', name: 'first internet runner', logoUrl: `/v1/tokens/${AOLMAN}/logo.png`, verified: false });
@@ -112,11 +113,11 @@ describe('memecoins get their names and logos, an airdrop stays out of the momen
     expect(spam).toMatchObject({ kind: 'S2E', spam: true, token: { symbol: 'Spam…11111', verified: false } });
     expect(all.filter((m) => m.spam)).toHaveLength(1);
     const summary = await (await fetch(`${gw.url}/v1/wallets/${WALLET}/summary`)).json();
-    expect(summary.moments).toBe(2);
+    expect(summary.byKind.S2E.count).toBe(2);
     expect(summary.worst.map((m: any) => m.mint)).not.toContain(SPAM);
-    expect((await (await fetch(`${gw.url}/v1/wallets/${WALLET}/summary?includeSpam=true`)).json()).moments).toBe(3);
+    expect((await (await fetch(`${gw.url}/v1/wallets/${WALLET}/summary?includeSpam=true`)).json()).byKind.S2E.count).toBe(3);
     // The outbox events (what the streams send) carry the flag and the token.
-    const events = await db('moment_events as e').join('moments as m', 'm.id', 'e.moment_id').where('m.wallet', WALLET).select('e.payload');
+    const events = await db('moment_events as e').join('moments as m', 'm.id', 'e.moment_id').where({ 'm.wallet': WALLET, 'm.kind': 'S2E' }).select('e.payload');
     expect(events.map((e: any) => [e.payload.token.symbol, e.payload.spam]).sort()).toEqual([['AOLMAN', false], ['MEW', false], ['Spam…11111', true]]);
   });
 
