@@ -1,6 +1,6 @@
 import { story, THEMES } from '../cards/card';
 import { humanDate, humanPct, humanUsd, shortAddress } from '../cards/format';
-import { tokenLabel } from '../cards/tokens';
+import { momentTokens, tokenLabel } from '../cards/tokens';
 import type { Moment } from '../detection/moment';
 
 /** Links an alert carries: the versioned card image and the moment's share page, both absolute. */
@@ -12,7 +12,7 @@ const KIND_NAMES: Record<Moment['kind'], string> = { S2E: 'Sold too early', BHD:
 
 /** "Sold too early: $2.1K missed on WIF" */
 export function alertTitle(m: Moment): string {
-  return `${KIND_NAMES[m.kind]}: ${humanUsd(m.missedUsd)} ${THEMES[m.kind].missedWord} on ${tokenLabel(m.mint)}`;
+  return `${KIND_NAMES[m.kind]}: ${humanUsd(m.missedUsd)} ${THEMES[m.kind].missedWord} on ${tokenLabel(m.mint, momentTokens(m))}`;
 }
 
 /** The card's own sentence, plus what kind of news this is (a provisional moment may still get worse). */

@@ -1,7 +1,7 @@
 import type { Moment } from '../detection/moment';
 import { priceChart } from './chart';
 import { humanAmount, humanDate, humanPct, humanPrice, humanUsd, shortAddress } from './format';
-import { tokenLabel, type CardTokens } from './tokens';
+import { momentTokens, tokenLabel, type CardTokens } from './tokens';
 
 export const CARD_WIDTH = 1200;
 export const CARD_HEIGHT = 630;
@@ -31,6 +31,7 @@ function logo(src?: string): El | undefined {
 
 /** The sentence under the headline: what happened, in the trade's own numbers (also the share page's and alerts' text). */
 export function story(m: Moment, tokens?: CardTokens): string {
+  tokens = momentTokens(m, tokens);
   const e = m.explain as Record<string, any>;
   const sym = tokenLabel(m.mint, tokens);
   switch (m.kind) {

@@ -4,7 +4,8 @@ import { momentFromRow } from '../../adapters/stores/moments-store';
 import { alertDescription, alertTitle } from '../../domain/alerts/messages';
 import { CARD_HEIGHT, CARD_WIDTH, story } from '../../domain/cards/card';
 import { humanDate, humanPct, humanUsd, shortAddress } from '../../domain/cards/format';
-import { tokenLabel } from '../../domain/cards/tokens';
+import { momentTokens, tokenLabel } from '../../domain/cards/tokens';
+import { tokensFor } from '../../adapters/stores/token-store';
 import type { Moment } from '../../domain/detection/moment';
 import type { Db } from '../../lib/db';
 import { Problem } from '../problem';
@@ -27,7 +28,7 @@ export function momentSharePage(m: Moment, base: string): SharePage {
   const canonicalUrl = sharePageUrl(base, m.id);
   const title = alertTitle(m);
   const facts: Array<[string, string]> = [
-    ['What', KIND_NAMES[m.kind]], ['Token', tokenLabel(m.mint)], ['Wallet', shortAddress(m.wallet)], ['When', humanDate(m.at)],
+    ['What', KIND_NAMES[m.kind]], ['Token', tokenLabel(m.mint, momentTokens(m))], ['Wallet', shortAddress(m.wallet)], ['When', humanDate(m.at)],
     ['Missed', humanUsd(m.missedUsd)], ['Move', humanPct(m.pct, m.kind === 'S2E' || m.kind === 'IdleYield' ? '+' : '−')],
     ['Severity', `${Math.round(Number(m.severity) * 100)}%`], ['Status', m.status],
   ];
@@ -59,7 +60,8 @@ export function shareRouter(d: ShareDeps): Router {
     // Short: a provisional moment's page changes as its numbers do.
     ctx.set('Cache-Control', 'public, max-age=60');
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = renderSharePage(momentSharePage(momentFromRow(row), d.publicBaseUrl ?? `${ctx.protocol}://${ctx.host}`));
+    const token = (await tokensFor(d.db, [row.mint])).get(row.mint);
+    ctx.body = renderSharePage(momentSharePage(momentFromRow(row, token), d.publicBaseUrl ?? `${ctx.protocol}://${ctx.host}`));
   });
   return router;
 }

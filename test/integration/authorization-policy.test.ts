@@ -49,9 +49,20 @@ describe('authorization policy: owners, analysts, privacy and services', () => {
     moments: await status(who, `/v1/moments?wallet=${w}`),
     summary: await status(who, `/v1/wallets/${w}/summary`),
     moment: await status(who, `/v1/moments/${m.id}`),
-    listed: ((await (await as(who, '/v1/moments?limit=200')).json()).moments as Moment[]).some((x) => x.id === m.id),
+    listed: await listed(who, m.id),
     stream: await streamStatus(who, w),
   });
+  // Every page of the caller's unfiltered list: other suites share the database, so an operator sees their moments too.
+  const listed = async (who: keyof typeof tokens, id: string): Promise<boolean> => {
+    let cursor: string | null = null;
+    for (let page = 0; page < 50; page++) {
+      const body: { moments: Moment[]; nextCursor: string | null } = await (await as(who, `/v1/moments?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).json();
+      if (body.moments.some((x) => x.id === id)) return true;
+      cursor = body.nextCursor;
+      if (!cursor) return false;
+    }
+    return false;
+  };
   const streamStatus = async (who: keyof typeof tokens, w: string) => {
     const ac = new AbortController();
     const res = await fetch(`${gw.url}/v1/stream/moments?wallet=${w}&access_token=${await tokens[who]()}`, { signal: ac.signal });

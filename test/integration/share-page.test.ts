@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { DiskCardStore } from '../../adapters/stores/card-store';
 import { cardUrl } from '../../domain/cards/card-url';
 import { upsertMoments } from '../../adapters/stores/moments-store';
+import { upsertTokens } from '../../adapters/stores/token-store';
 import { momentId, type Moment } from '../../domain/detection/moment';
 import { launchChromium } from '../helpers/chromium';
 import { testConfig, useDbAndTemporal } from '../helpers/env';
@@ -41,6 +42,8 @@ describe('share pages at /m/:id and the web page\'s share and alert controls', (
   };
 
   beforeAll(async () => {
+    // The registry names the token (the page reads it like the API and the cards do).
+    await upsertTokens(t.db, [{ mint: WIF, symbol: 'WIF', name: 'dogwifhat', verified: true, tags: ['verified'], source: 'jupiter' }]);
     await upsertMoments(t.db, [m]);
     gw = await startTestGateway(testConfig(), t.db, t.client, undefined, store);
     browser = await launchChromium();
