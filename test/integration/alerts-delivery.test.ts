@@ -10,6 +10,7 @@ import { AlertDispatcher } from '../../gateway/alerts/dispatcher';
 import { AlertReceivers } from '../helpers/alert-receivers';
 import { eventually, startTestWorker, testConfig, testLog, uniqueQueue, useDbAndTemporal } from '../helpers/env';
 import { postJson, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { tokensFor } from '../../adapters/stores/token-store';
 
 const KEY = randomBytes(32).toString('hex');
 const BASE = 'https://oof.test';
@@ -86,7 +87,8 @@ describe('alert delivery', () => {
     expect(verifySignature(hook.signingSecret, webhook.body, signature, Math.floor(Date.now() / 1000))).toBe(true);
     expect(verifySignature('whsec_someone_elses_secret_0123456789abcdef', webhook.body, signature, Math.floor(Date.now() / 1000))).toBe(false);
     expect(verifySignature(hook.signingSecret, webhook.body.replace('120.00', '999.00'), signature, Math.floor(Date.now() / 1000))).toBe(false);
-    const stored = momentFromRow(await t.db('moments').where({ id: m.id }).first());
+    // The alert carries the moment as the API shows it, its token view included.
+    const stored = momentFromRow(await t.db('moments').where({ id: m.id }).first(), (await tokensFor(t.db, [m.mint])).get(m.mint));
     expect(webhook.json).toEqual({ id: deliveryId({ destinationId: hook.id, momentId: m.id, version: cardVersion(m) }), type: 'moment.created', createdAt: expect.any(String), moment: { ...stored, cardUrl: versioned }, shareUrl: `${BASE}/m/${m.id}` });
     expect(webhook.headers['oof-event']).toBe('moment.created');
     expect(webhook.headers['oof-delivery-id']).toBe(webhook.json.id);
@@ -208,7 +210,7 @@ describe('alert delivery', () => {
     for (const d of digests) {
       expect(verifySignature(hook.signingSecret, d.body, String(d.headers['oof-signature']), Math.floor(Date.now() / 1000))).toBe(true);
       expect(d.headers['oof-event']).toBe('alerts.digest');
-      expect(d.json.held[0]).toMatchObject({ cardUrl: expect.stringMatching(/^https:\/\/oof\.test\/v1\/cards\/moment\/.+\.png\?v=/), shareUrl: expect.stringMatching(/^https:\/\/oof\.test\/m\//) });
+      expect(d.json.held[0]).toMatchObject({ cardUrl: expect.stringMatching(/^https:\/\/oof\.test\/v1\/cards\/moment\/[0-9A-Z]{26}-[0-9a-f]{10}\.png$/), shareUrl: expect.stringMatching(/^https:\/\/oof\.test\/m\//) });
     }
     expect((await status(hook.id)).deliveriesLastDay).toMatchObject({ sent: single.length, digested: inDigests.length });
   }, 60_000);
