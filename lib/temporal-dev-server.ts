@@ -87,6 +87,14 @@ export async function findOrBuildGoTool(t: { name: string; envVar: string; modul
   return cached;
 }
 
+/**
+ * The command line that has the kernel send the child SIGTERM when its parent dies, however it died (util-linux
+ * setpriv, where there is one): a supervisor killed from outside leaves no server holding ports and connections.
+ */
+export function dyingWithParent(command: string, args: string[]): [string, string[]] {
+  return existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'SIGTERM', '--', command, ...args]] : [command, args];
+}
+
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -169,8 +177,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   // On a fresh DB file the server registers them itself; an existing file gets them through the operator API below.
   if (!dbExisted) for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
 
-  // The kernel sends the server SIGTERM when its parent dies, however it died (util-linux setpriv, where there is one).
-  const [command, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'SIGTERM', '--', cli, ...args]] : [cli, args];
+  const [command, argv] = dyingWithParent(cli, args);
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const forward = (buf: Buffer) => buf.toString().split('\n').filter(Boolean).forEach((l) => opts.onOutput?.(l));
   child.stdout?.on('data', forward);

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createServer } from 'node:net';
-import { findOrBuildGoTool, findOrBuildTemporalCli, SEARCH_ATTRIBUTES } from './temporal-dev-server';
+import { dyingWithParent, findOrBuildGoTool, findOrBuildTemporalCli, SEARCH_ATTRIBUTES } from './temporal-dev-server';
 
 const execFileP = promisify(execFile);
 
@@ -133,7 +133,7 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
   let ui: ChildProcess | undefined;
   const forward = (buf: Buffer) => buf.toString().split('\n').filter(Boolean).forEach((l) => o.onOutput?.(l));
   const start = async () => {
-    child = spawn(server, ['--root', o.dir, '--config', 'config', '--env', 'oof', '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    child = spawn(...dyingWithParent(server, ['--root', o.dir, '--config', 'config', '--env', 'oof', '--allow-no-auth', 'start']), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stdout?.on('data', forward);
     child.stderr?.on('data', forward);
     await waitForFrontend(cli, address, child);
@@ -155,7 +155,7 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
     const uiPort = o.uiPort ?? 8233;
     const uiServer = await findOrBuildTemporalUi(log);
     await writeFile(path.join(configDir, 'ui.yaml'), JSON.stringify({ temporalGrpcAddress: address, host: '127.0.0.1', port: uiPort, enableUi: true, defaultNamespace: namespace }));
-    ui = spawn(uiServer, ['--root', o.dir, '--config', 'config', '--env', 'ui', 'start'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    ui = spawn(...dyingWithParent(uiServer, ['--root', o.dir, '--config', 'config', '--env', 'ui', 'start']), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     ui.stdout?.on('data', forward);
     ui.stderr?.on('data', forward);
     uiUrl = `http://127.0.0.1:${uiPort}`;

@@ -104,7 +104,7 @@ describe('share pages at /m/:id and the web page\'s share and alert controls', (
     expect(view.facts).toMatchObject({ What: 'Sold too early', Token: 'WIF', Missed: '$2.1K', Move: '+80%', Status: 'final' });
     expect(view.links[0]).toMatch(/^https:\/\/x\.com\/intent\/post\?text=.+&url=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Fm%2F/);
     expect(view.links[1]).toMatch(/^https:\/\/farcaster\.xyz\/~\/compose\?text=.+&embeds%5B%5D=http%3A%2F%2F127\.0\.0\.1/);
-    expect(view.ogImage).toContain(`/v1/cards/moment/${m.id}.png?v=`);
+    expect(view.ogImage).toBe(cardUrl(m, gw.url));
     expect(view.stylesheetApplied).toBe('rgb(15, 17, 21)');
     expect(errors).toEqual([]);
     await page.close();
