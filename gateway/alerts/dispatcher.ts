@@ -7,6 +7,7 @@ import type { Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import { OofWorkflows } from '../../temporal/client';
 import { DEFAULTS } from '../../temporal/config';
+import { OutboxPoller } from '../../lib/outbox-poller';
 
 export interface AlertDispatcherDeps {
   db: Db;
@@ -31,57 +32,12 @@ export interface AlertDispatcherDeps {
  * transaction. Events are claimed with SKIP LOCKED, so every gateway process can run one; a failed round leaves the
  * events for the next (a repeated start finds the workflow by its id and starts nothing).
  */
-export class AlertDispatcher {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
-  private failures = 0;
+export class AlertDispatcher extends OutboxPoller {
   private readonly workflows: OofWorkflows;
 
   constructor(private readonly d: AlertDispatcherDeps) {
+    super({ log: d.log, what: 'alert dispatch', batchSize: d.batchSize ?? 200, idleMs: d.idleMs });
     this.workflows = new OofWorkflows(d.temporal, d.taskQueue);
-  }
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  /** A moment event was published (the LISTEN feed): run now rather than at the next idle tick. */
-  nudge(): void {
-    if (this.running) this.again = true;
-    else this.schedule(0);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.round().finally(() => { this.running = undefined; });
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async round(): Promise<void> {
-    let next = this.d.idleMs ?? 1000;
-    try {
-      const handled = await this.dispatchBatch();
-      this.failures = 0;
-      if (handled === (this.d.batchSize ?? 200) || this.again) next = 0;
-    } catch (err) {
-      this.failures++;
-      next = Math.min(30_000, 500 * 2 ** this.failures);
-      this.d.log.warn({ err: (err as Error).message, retryInMs: next }, 'alert dispatch failed; will retry');
-    }
-    this.again = false;
-    this.schedule(next);
   }
 
   /** One claimed batch of outbox events; returns how many events it handled. */

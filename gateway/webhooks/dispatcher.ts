@@ -4,6 +4,7 @@ import { accountsTouched } from '../../domain/parsing/parse';
 import type { Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import { OofWorkflows } from '../../temporal/client';
+import { OutboxPoller } from '../../lib/outbox-poller';
 
 export interface DispatcherDeps {
   db: Db;
@@ -21,58 +22,12 @@ export interface DispatcherDeps {
  * dispatched in the same database transaction. Rows are claimed with SKIP LOCKED, so several gateways share the
  * work; a failed signal leaves the rows for the next round (a repeated signal is harmless: the actor dedupes).
  */
-export class WebhookDispatcher {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
-  private failures = 0;
-
+export class WebhookDispatcher extends OutboxPoller {
   private readonly workflows: OofWorkflows;
 
   constructor(private readonly d: DispatcherDeps) {
+    super({ log: d.log, what: 'webhook dispatch', batchSize: d.batchSize ?? 500, idleMs: d.idleMs });
     this.workflows = new OofWorkflows(d.temporal, d.taskQueue);
-  }
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  /** New rows were stored: run soon rather than at the next idle tick. */
-  nudge(): void {
-    if (this.running) this.again = true;
-    else this.schedule(0);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.round().finally(() => { this.running = undefined; });
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async round(): Promise<void> {
-    let next = this.d.idleMs ?? 1000;
-    try {
-      const handled = await this.dispatchBatch();
-      this.failures = 0;
-      if (handled === (this.d.batchSize ?? 500) || this.again) next = 0;
-    } catch (err) {
-      this.failures++;
-      next = Math.min(30_000, 500 * 2 ** this.failures);
-      this.d.log.warn({ err: (err as Error).message, retryInMs: next }, 'webhook dispatch failed; will retry');
-    }
-    this.again = false;
-    this.schedule(next);
   }
 
   /** Rows stored before the accounts column existed: route them from their raw payload. */
