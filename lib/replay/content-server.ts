@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback } from './loopback';
 
 export interface ContentFile { body: Buffer | string; type?: string; status?: number }
 
@@ -33,14 +33,11 @@ export class ContentReplayServer {
       }
       res.writeHead(f.status ?? 200, f.type ? { 'content-type': f.type } : {}).end(f.body);
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this.url;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server!.close(() => r()));
+    await closeNow(this.server);
   }
 }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback } from './loopback';
 
 export interface MarketToken { decimals: number; history?: Array<[number, string]>; live?: string }
 
@@ -31,15 +31,12 @@ export class MarketReplayServer {
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this.url;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server!.close(() => r()));
+    await closeNow(this.server);
   }
 
   private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

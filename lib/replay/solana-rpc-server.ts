@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeNow } from './loopback';
 
 export interface StoredTx {
   signature: string;
@@ -87,9 +88,7 @@ export class SolanaRpcReplayServer {
   async stop(): Promise<void> {
     for (const r of this.held) r.destroy();
     this.held = [];
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await closeNow(this.server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
