@@ -100,18 +100,29 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs 
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-/** A database handle and a Temporal client for one describe block: opened before its tests, closed after. */
-export function useDbAndTemporal(): { readonly db: Db; readonly client: Client } {
+/**
+ * A database handle and a Temporal client for one describe block: opened before its tests, closed after.
+ * jest-circus runs a block's afterAll hooks in declaration order, so this helper's (declared first) would close the
+ * pool under the suite's own dispatchers, feeds and gateways while they still run a round. Whatever uses the two is
+ * stopped through `beforeClose` instead: those run in reverse order of registration, then the client and the pool close.
+ */
+export function useDbAndTemporal(): { readonly db: Db; readonly client: Client; beforeClose(stop: () => unknown): void } {
   const open: { db?: Db; temporal?: Awaited<ReturnType<typeof temporalClient>> } = {};
+  const stops: Array<() => unknown> = [];
   beforeAll(async () => {
     open.db = testDb();
     open.temporal = await temporalClient();
   });
   afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
     await open.temporal?.close();
     await open.db?.destroy();
   });
-  return { get db() { return open.db!; }, get client() { return open.temporal!.client; } };
+  return {
+    get db() { return open.db!; },
+    get client() { return open.temporal!.client; },
+    beforeClose(stop) { stops.push(stop); },
+  };
 }
 
 /**

@@ -53,7 +53,7 @@ describe('alert delivery', () => {
     dispatcher = new AlertDispatcher({ db: t.db, temporal: t.client, taskQueue: queue, log: testLog, perWindow, windowMs, maxAttempts: 4, retryBaseMs: 200, retryMaxMs: 1000, idleMs: 100 });
     dispatcher.start();
   }, 60_000);
-  afterAll(async () => {
+  t.beforeClose(async () => {
     await dispatcher?.stop();
     await gw?.close();
     await worker?.stop();

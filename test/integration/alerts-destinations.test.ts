@@ -38,7 +38,7 @@ describe('/v1/alerts/destinations', () => {
     alice = { authorization: `Bearer ${await token('alice-0001', ALICE_WALLET)}` };
     bob = { authorization: `Bearer ${await token('bob-0002', BOB_WALLET)}` };
   });
-  afterAll(async () => {
+  t.beforeClose(async () => {
     await gw?.close();
     await staging?.close();
     await new Promise((r) => jwks.close(r));

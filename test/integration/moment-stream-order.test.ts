@@ -40,7 +40,7 @@ describe('the moment stream under concurrent writers', () => {
     await feed.start();
     gw = await startTestGateway(testConfig(), services.db, services.client, undefined, undefined, feed);
   });
-  afterAll(async () => {
+  services.beforeClose(async () => {
     for (const c of clients) c.es.close();
     await gw?.close();
     await feed?.stop();

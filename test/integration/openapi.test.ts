@@ -19,7 +19,7 @@ describe('/openapi.json', () => {
     gw = await startTestGateway(testConfig(), services.db, services.client);
     doc = await (await fetch(`${gw.url}/openapi.json`)).json();
   });
-  afterAll(() => gw?.close());
+  services.beforeClose(() => gw?.close());
 
   it('documents every route the gateway serves, and nothing it does not', async () => {
     const app = createApp({ config: testConfig(), db: services.db, temporal: services.client, log: testLog });

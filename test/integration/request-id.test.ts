@@ -35,7 +35,7 @@ describe('a request id follows an analysis from the gateway into every worker lo
     });
     gw = await startTestGateway(testConfig({ TEMPORAL_TASK_QUEUE: queue }), t.db, t.client);
   });
-  afterAll(async () => {
+  t.beforeClose(async () => {
     await gw?.close();
     if (worker) await stopProcess(worker);
     await market.stop();

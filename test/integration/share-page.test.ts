@@ -48,7 +48,7 @@ describe('share pages at /m/:id and the web page\'s share and alert controls', (
     gw = await startTestGateway(testConfig(), t.db, t.client, undefined, store);
     browser = await launchChromium();
   }, 60_000);
-  afterAll(async () => {
+  t.beforeClose(async () => {
     await browser?.close();
     await gw?.close();
   });

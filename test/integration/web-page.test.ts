@@ -55,7 +55,7 @@ describe('the web page at /', () => {
     gw = await startTestGateway(testConfig({ TEMPORAL_TASK_QUEUE: queue }), t.db, t.client, undefined, cardStore, feed);
     browser = await launchChromium();
   }, 60_000);
-  afterAll(async () => {
+  t.beforeClose(async () => {
     await browser?.close();
     await gw?.close();
     await feed?.stop();
