@@ -4,6 +4,7 @@ import { updateHolding } from '../../adapters/stores/price-alarms';
 import type { OofWorkflows } from '../../temporal/client';
 import { watchWorkflowId } from '../../temporal/config';
 import type { OpenTrade } from '../detection/detect-activities';
+import { runBounded } from '../../lib/run-bounded';
 
 export interface WatchPlan {
   windowMs: number;
@@ -21,10 +22,12 @@ export function createWatchStarter({ db, workflows, detection }: { db: Db; workf
     async startWatches(trades: OpenTrade[], plan: WatchPlan): Promise<{ started: number; alreadyWatched: number; unpriced: number; holdingsUpdated: number }> {
       if (!workflows) throw new Error('this worker has no Temporal client to start watches with');
       const out = { started: 0, alreadyWatched: 0, unpriced: 0, holdingsUpdated: 0 };
-      for (const t of trades) {
+      // Each start is one round trip to Temporal: side by side, a busy batch's watches take one round trip, not dozens
+      // (the wallet's actor waits for this before its next batch).
+      await runBounded(trades.map((t) => async () => {
         if (t.tradePrice === undefined || t.quantity === undefined) {
           out.unpriced++;
-          continue;
+          return;
         }
         const r = await workflows.startWatch({ wallet: t.wallet, signature: t.signature, mint: t.mint, side: t.side, atMs: t.atMs, tradePrice: t.tradePrice, quantity: t.quantity, windowMs: plan.windowMs, ...(plan.alarms !== undefined ? { alarms: plan.alarms } : {}) });
         if (r === 'started') out.started++;
@@ -35,7 +38,7 @@ export function createWatchStarter({ db, workflows, detection }: { db: Db; workf
             if (before && (await updateHolding(db, watchWorkflowId(t), t.quantity, cfg)) && String(before.quantity) !== t.quantity) out.holdingsUpdated++;
           }
         }
-      }
+      }), 16);
       return out;
     },
   };

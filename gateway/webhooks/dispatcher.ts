@@ -5,6 +5,7 @@ import type { Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import { OofWorkflows } from '../../temporal/client';
 import { OutboxPoller } from '../../lib/outbox-poller';
+import { runBounded } from '../../lib/run-bounded';
 
 export interface DispatcherDeps {
   db: Db;
@@ -15,6 +16,8 @@ export interface DispatcherDeps {
   idleMs?: number;
   /** A signal that takes longer fails the round (the rows stay for the next one) instead of holding their locks. */
   signalTimeoutMs?: number;
+  /** Wallets signalled at once (each signal is one round trip to Temporal; a round names up to batchSize wallets). */
+  concurrency?: number;
 }
 
 /**
@@ -65,9 +68,9 @@ export class WebhookDispatcher extends OutboxPoller {
       for (const [sig, accounts] of bySig) {
         for (const a of accounts) if (tracked.has(a)) perWallet.set(a, [...(perWallet.get(a) ?? []), sig]);
       }
-      for (const [wallet, signatures] of perWallet) {
-        await this.d.temporal.withDeadline(Date.now() + (this.d.signalTimeoutMs ?? 5000), () => this.workflows.signalWalletActor(wallet, signatures));
-      }
+      const signals = [...perWallet].map(([wallet, signatures]) => () =>
+        this.d.temporal.withDeadline(Date.now() + (this.d.signalTimeoutMs ?? 5000), () => this.workflows.signalWalletActor(wallet, signatures)));
+      await runBounded(signals, this.d.concurrency ?? 32);
       await trx('transactions').whereIn('signature', rows.map((r: any) => r.signature)).update({ dispatched_at: trx.fn.now() });
       return rows.length;
     });
