@@ -18,8 +18,8 @@ import { exactPrice, isPriced, legsOf, priceLeg } from '../../domain/detection/t
 import { loadWalletHistory } from '../../adapters/stores/wallet-history';
 import { replaceTradeSkips } from '../../adapters/stores/trade-skips';
 import { heldAt, lotKey } from '../../domain/detection/held';
-import { tokenRows } from '../../adapters/stores/token-store';
-import { denied, isSpamToken, NEVER_UNSOLICITED, unsolicitedMints, type DenyList } from '../../domain/tokens/spam';
+import { spamMints } from '../../adapters/stores/token-store';
+import type { DenyList } from '../../domain/tokens/spam';
 
 export interface OpenTrade {
   wallet: string;
@@ -103,18 +103,14 @@ export async function quotesFor(db: Db, signatures: string[]): Promise<Map<strin
   return out;
 }
 
-/** Marks the moments on tokens that are spam for this wallet (issue #19): stored, but hidden unless asked for. */
-async function markSpam(db: Db, txs: NormalizedTx[], moments: Moment[], stablecoins: string[], deny?: DenyList): Promise<void> {
+/**
+ * Marks the moments on tokens that are spam for their wallet (issue #19): stored, but hidden unless asked for. Every
+ * path that upserts moments marks them — the upsert writes the flag, so a path that did not would clear it.
+ */
+export async function markSpam(db: Db, wallet: string, moments: Moment[], stablecoins: string[], deny?: DenyList): Promise<void> {
   if (!moments.length) return;
-  const unsolicited = unsolicitedMints(txs, new Set([...NEVER_UNSOLICITED, ...stablecoins]));
-  const rows = await tokenRows(db, [...new Set(moments.map((m) => m.mint))]);
-  for (const m of moments) {
-    const t = rows.get(m.mint);
-    m.spam = isSpamToken({
-      unsolicited: unsolicited.has(m.mint), verified: t?.verified ?? false, hasMarket: t?.hasMarket,
-      denied: deny ? denied(deny, { mint: m.mint, symbol: t?.symbol, name: t?.name }) : false,
-    });
-  }
+  const spam = await spamMints(db, wallet, moments.map((m) => m.mint), deny, stablecoins);
+  for (const m of moments) m.spam = spam.has(m.mint);
 }
 
 export function createDetectionActivities({ db, history, detection, cards, denyList }: DetectionDeps) {
@@ -164,7 +160,7 @@ export function createDetectionActivities({ db, history, detection, cards, denyL
         if (f && !have.has(`${leg.signature}|${leg.mint}|${kind}`)) explained.push({ signature: leg.signature, mint: leg.mint, kind, reason: `price history unavailable: ${f.reason}` });
       }
     }
-    await markSpam(db, txs, moments, cfg.stablecoins, denyList);
+    await markSpam(db, wallet, moments, cfg.stablecoins, denyList);
     return { moments, skipped: explained, txs, series, failed, priceSource: history?.name ?? 'jupiter snapshots (no history provider configured)' };
   }
 
@@ -212,6 +208,7 @@ export function createDetectionActivities({ db, history, detection, cards, denyL
         priceSource: (mint) => [...(sources.get(mint) ?? [])].sort().join('+') || 'none',
       });
       const mine = moments.filter((m) => m.signature === trade.signature && m.mint === trade.mint);
+      await markSpam(db, trade.wallet, mine, cfg.stablecoins, denyList);
       const stored = await upsertMoments(db, mine);
       await renderCards(stored.changedIds);
       const held = trade.side === 'buy' ? heldAt(txs, [trade], nowMs).get(lotKey(trade.signature, trade.mint)) : undefined;

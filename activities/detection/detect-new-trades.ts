@@ -9,7 +9,7 @@ import { detectMoments } from '../../domain/detection/detect';
 import { foldBlocker, foldRanges, inHistoryOrder, judgeFold } from '../../domain/detection/incremental';
 import type { Moment } from '../../domain/detection/moment';
 import { emptyState, foldTransactions, type WalletDetectionState } from '../../domain/detection/wallet-state';
-import { neededRanges, openTradesOf, quotesFor, type DetectionDeps, type OpenTrade } from './detect-activities';
+import { markSpam, neededRanges, openTradesOf, quotesFor, type DetectionDeps, type OpenTrade } from './detect-activities';
 
 export interface NewTradesDetection {
   /** 'incremental' when the batch was folded into the stored state, 'full' when the history was re-run. */
@@ -21,6 +21,8 @@ export interface NewTradesDetection {
   updated: number;
   /** The batch's own trades whose window is open: the watches to start. */
   openTrades: OpenTrade[];
+  /** The moments this batch created or changed (their cards are rendered here, or by the caller when it asked to). */
+  changedIds: string[];
   /** Transactions read from the store, and price ranges loaded (what a batch costs). */
   transactionsRead: number;
   rangesLoaded: number;
@@ -34,7 +36,7 @@ const STATE_VERSION = 1;
  * reference: it builds the fold when there is none, and takes over whenever the batch cannot be folded (a
  * transaction older than the last one judged, a fold dropped by a backfill that linked more history).
  */
-export function createNewTradeDetection({ db, history, detection, cards }: DetectionDeps) {
+export function createNewTradeDetection({ db, history, detection, cards, denyList }: DetectionDeps) {
   const cfg = mergeConfig(detection);
 
   async function ensure(ranges: Map<string, Array<[number, number]>>): Promise<void> {
@@ -76,12 +78,19 @@ export function createNewTradeDetection({ db, history, detection, cards }: Detec
   }
 
   return {
+    /** Renders these moments' cards (the live actor runs it beside its next batch). A failed card renders on demand. */
+    async renderMomentCards(ids: string[]): Promise<{ rendered: number; failed: number }> {
+      if (!cards || !ids.length) return { rendered: 0, failed: 0 };
+      const r = await cards.renderMoments(ids);
+      return { rendered: r.rendered, failed: r.failed.length };
+    },
+
     /**
      * Detection for the transactions the live actor just linked to the wallet (idempotent: a retry that finds them
      * folded already re-runs the history and changes nothing). Moments are upserted (an event only for what
      * changed); the batch's own open trades come back for their watches.
      */
-    async detectNewTrades(wallet: string, signatures: string[], nowIso?: string): Promise<NewTradesDetection> {
+    async detectNewTrades(wallet: string, signatures: string[], nowIso?: string, opts: { renderCards?: boolean } = {}): Promise<NewTradesDetection> {
       const nowMs = nowIso ? Date.parse(nowIso) : Date.now();
       // Provider fetches happen before the transaction: it holds the wallet's fold locked and a pooled connection,
       // and must never wait on the network or on a second connection from the same pool.
@@ -97,16 +106,17 @@ export function createNewTradeDetection({ db, history, detection, cards }: Detec
         const fresh = inHistoryOrder(await loadWalletHistory(trx, wallet, { signatures }));
         const reason = !stored ? 'no stored state' : stored.version !== STATE_VERSION ? 'state of another version' : foldBlocker(stored, fresh, nowMs);
         const r = reason ? { ...(await full(trx, wallet, nowMs)), mode: 'full' as const, reason } : { ...(await incremental(trx, wallet, stored!, fresh, nowMs)), txs: fresh.length, mode: 'incremental' as const };
+        await markSpam(trx, wallet, r.moments, cfg.stablecoins, denyList);
         const upserted = await upsertMoments(trx, r.moments);
         await trx('wallet_detection_state').where({ wallet }).update({ state: JSON.stringify(r.state), updated_at: trx.fn.now() });
         return { r, upserted, fresh };
       });
       const { r, upserted, fresh } = outcome;
       // A card that cannot be rendered now is rendered on demand when someone asks for it: never fail detection.
-      if (cards && upserted.changedIds.length) await cards.renderMoments(upserted.changedIds).catch(() => undefined);
+      if (opts.renderCards !== false && cards && upserted.changedIds.length) await cards.renderMoments(upserted.changedIds).catch(() => undefined);
       return {
         mode: r.mode, ...(r.mode === 'full' ? { reason: (r as { reason: string }).reason } : {}),
-        moments: r.moments.length, created: upserted.created, updated: upserted.updated,
+        moments: r.moments.length, created: upserted.created, updated: upserted.updated, changedIds: upserted.changedIds,
         openTrades: openTradesOf(wallet, fresh, r.series, cfg, nowMs), transactionsRead: r.txs, rangesLoaded: r.ranges,
       };
     },

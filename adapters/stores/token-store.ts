@@ -93,13 +93,34 @@ export async function walletMints(db: Db, wallet: string): Promise<string[]> {
  * registry has not seen counts as unverified and unpriced.
  */
 export async function isSpam(db: Db, q: { mint: string; wallet: string }, deny: DenyList): Promise<boolean> {
-  const row = await tokenRow(db, q.mint);
-  if (denied(deny, { mint: q.mint, symbol: row?.symbol, name: row?.name })) return true;
+  return (await spamMints(db, q.wallet, [q.mint], deny)).has(q.mint);
+}
+
+/**
+ * Which of these mints are spam for this wallet, judged as a whole-history run judges them (`markSpam`): denied, or
+ * unsolicited (received by transfer, never bought) and neither verified nor traded — from the stored actions, so the
+ * live path, which sees only its batch, flags a moment the way the analysis would.
+ */
+export async function spamMints(db: Db, wallet: string, mints: string[], deny?: DenyList, exempt: Iterable<string> = []): Promise<Set<string>> {
+  const unique = [...new Set(mints)];
+  const out = new Set<string>();
+  if (!unique.length) return out;
+  const rows = await tokenRows(db, unique);
   const r = await db.raw(
-    `select bool_or(kind = 'transfer_in') as received, bool_or(kind = 'swap') as bought
-       from actions where wallet = ? and received_mint = ? and kind in ('transfer_in', 'swap')`,
-    [q.wallet, q.mint],
+    `select received_mint as mint, bool_or(kind = 'transfer_in') as received, bool_or(kind = 'swap') as bought
+       from actions where wallet = ? and received_mint = any(?) and kind in ('transfer_in', 'swap') group by received_mint`,
+    [wallet, unique],
   );
-  const { received, bought } = r.rows[0] ?? {};
-  return isSpamToken({ unsolicited: Boolean(received) && !bought && !NEVER_UNSOLICITED.has(q.mint), verified: row?.verified ?? false, hasMarket: row?.hasMarket, denied: false });
+  const seen = new Map<string, { received: boolean; bought: boolean }>(r.rows.map((x: any) => [x.mint, { received: Boolean(x.received), bought: Boolean(x.bought) }]));
+  const never = new Set([...NEVER_UNSOLICITED, ...exempt]);
+  for (const mint of unique) {
+    const row = rows.get(mint);
+    const s = seen.get(mint);
+    const spam = isSpamToken({
+      unsolicited: Boolean(s?.received) && !s?.bought && !never.has(mint), verified: row?.verified ?? false, hasMarket: row?.hasMarket,
+      denied: deny ? denied(deny, { mint, symbol: row?.symbol, name: row?.name }) : false,
+    });
+    if (spam) out.add(mint);
+  }
+  return out;
 }

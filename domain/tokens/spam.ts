@@ -1,28 +1,7 @@
-import type { NormalizedTx } from '../parsing/normalized';
 import { FALLBACK_SYMBOLS } from './token';
 
 /** SOL and the major stablecoins arriving by transfer are deposits, not airdrops. */
 export const NEVER_UNSOLICITED: ReadonlySet<string> = new Set(Object.keys(FALLBACK_SYMBOLS));
-
-/**
- * Mints this wallet received by plain transfer and never bought: an airdrop nobody asked for, unless proven
- * otherwise. `exempt` mints (SOL, stablecoins) never count.
- */
-export function unsolicitedMints(txs: NormalizedTx[], exempt: ReadonlySet<string> = NEVER_UNSOLICITED): Set<string> {
-  const received = new Set<string>();
-  const bought = new Set<string>();
-  for (const tx of txs) {
-    if (tx.failed) continue;
-    for (const a of tx.actions) {
-      if (!a.received) continue;
-      if (a.kind === 'transfer_in') received.add(a.received.mint);
-      else if (a.kind === 'swap') bought.add(a.received.mint);
-    }
-  }
-  for (const m of bought) received.delete(m);
-  for (const m of exempt) received.delete(m);
-  return received;
-}
 
 /** A deny list entry is a mint, or a /regular expression/ (case-insensitive) matched against symbol and name. */
 export interface DenyList { mints: Set<string>; patterns: RegExp[] }

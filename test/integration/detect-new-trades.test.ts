@@ -12,6 +12,7 @@ import { DAY, H, recv, SOL, swap, T0, TOK, TOK2, tx, USDC } from '../helpers/his
 import { storeHistory } from '../helpers/store-history';
 import { testDb } from '../helpers/env';
 import { prng } from '../../lib/replay/synthetic-history';
+import { parseDenyList } from '../../domain/tokens/spam';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const identity = (m: { kind: string; mint: string; signature: string | null }) => `${m.kind}|${m.mint}|${m.signature ?? ''}`;
@@ -128,5 +129,29 @@ describe('detectNewTrades: a batch judged against the stored fold', () => {
     const rows = (await rowsOf(wallet)).filter((r: any) => r.kind === 'IdleYield');
     expect(rows).toHaveLength(1);
     expect(rows[0].status).toBe('provisional');
+  });
+
+  it('flags moments on spam tokens as the whole-history run does: denied, or airdropped and dumped', async () => {
+    const wallet = walletOf(5);
+    const [denied, airdrop, clean] = [walletOf(6), walletOf(7), walletOf(8)];
+    for (const mint of [denied, airdrop, clean]) {
+      await priced(mint, [[T0 - H, '2'], [T0, '2'], [T0 + H, '2'], [T0 + 2 * H, '2'], [T0 + 3 * H, '4'], [T0 + 6 * H, '4'], [T0 + 10 * H, '4']]);
+    }
+    const detector = createNewTradeDetection({ db, denyList: parseDenyList([denied]) });
+    const first = [
+      { ...tx(T0, [recv(USDC, '9000'), recv(airdrop, '1000')]), wallet },
+      { ...tx(T0 + H, [swap(USDC, '2000', denied, '1000')]), wallet },
+      { ...tx(T0 + H + 1000, [swap(USDC, '2000', clean, '1000')]), wallet },
+    ];
+    await storeHistory(db, first);
+    expect(await detector.detectNewTrades(wallet, first.map((t) => t.signature), iso(T0 + 2 * H))).toMatchObject({ mode: 'full' });
+    const second = [denied, airdrop, clean].map((mint, i) => ({ ...tx(T0 + 2 * H + i * 1000, [swap(mint, '1000', USDC, '2000')]), wallet }));
+    await storeHistory(db, second);
+    expect(await detector.detectNewTrades(wallet, second.map((t) => t.signature), iso(T0 + 12 * H))).toMatchObject({ mode: 'incremental' });
+    const s2e = new Map((await rowsOf(wallet)).filter((r: any) => r.kind === 'S2E').map((r: any) => [r.mint, r.spam]));
+    expect(Object.fromEntries([denied, airdrop, clean].map((m) => [m, s2e.get(m)]))).toEqual({ [denied]: true, [airdrop]: true, [clean]: false });
+    // The stream tells subscribers too: the event carries the flag.
+    const events = (await eventsOf(wallet)).filter((e: any) => e.payload.kind === 'S2E');
+    expect(Object.fromEntries(events.map((e: any) => [e.payload.mint, e.payload.spam]))).toEqual({ [denied]: true, [airdrop]: true, [clean]: false });
   });
 });
