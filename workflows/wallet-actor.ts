@@ -44,10 +44,14 @@ function quoteRequest(s: NewSwap) {
  * it, carrying what is still pending; ends itself after a quiet period.
  */
 export async function walletActor(input: WalletActorInput): Promise<ActorState> {
-  const { registerWalletTokens } = proxyActivities<Activities>({
+  const { registerWalletTokens, registerTokens } = proxyActivities<Activities>({
     startToCloseTimeout: '15 minutes',
     heartbeatTimeout: '2 minutes',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 3 },
+  });
+  const { renderMomentCards } = proxyActivities<Activities>({
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 3 },
   });
   const { ingestWalletTransactions, takeRouteQuote, startWatches } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
@@ -79,6 +83,19 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
   });
   setHandler(actorStateQuery, () => state);
   const quiet = input.quietPeriodMs ?? DEFAULTS.actorQuietPeriodMs;
+  // A batch's watches, token registration and cards run beside the next batch: the moments are published already, and
+  // nothing in them feeds the next batch's detection. At most a few batches' worth runs at once; all of it is done
+  // before the actor continues as new or ends, and a watch that cannot be started still fails the actor.
+  const side = new Set<Promise<void>>();
+  let sideFailure: unknown;
+  const beside = (work: () => Promise<unknown>) => {
+    const p: Promise<void> = work().then(() => undefined, (e) => { sideFailure ??= e; }).finally(() => { side.delete(p); });
+    side.add(p);
+  };
+  const settleSide = async (atMost: number) => {
+    while (side.size > atMost) await Promise.race(side);
+    if (sideFailure) throw sideFailure;
+  };
   const batchSize = input.batchSize ?? 100;
 
   for (;;) {
@@ -93,7 +110,22 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     const plan = { windowMs: input.watch?.windowMs ?? DEFAULTS.watchWindowMs, ...(input.watch?.alarms !== undefined ? { alarms: input.watch.alarms } : {}) };
     const freshMs = input.freshSwapMs ?? DEFAULTS.freshSwapMs;
     let result: ActorIngestResult;
-    if (patched('batch-costs-what-is-new')) {
+    let sideDone = false;
+    if (patched('side-work-beside-next-batch')) {
+      const done = await ingestAndDetect(input.wallet, batch, freshMs, { cardsLater: true });
+      result = done;
+      const openTrades = done.detection?.openTrades ?? [];
+      if (openTrades.length) beside(() => startWatches(openTrades, plan));
+      const changed = done.detection?.changedIds ?? [];
+      const mints = done.mints ?? [];
+      beside(async () => {
+        // Tokens first, so the cards name them: the batch's own mints (a mint seen before is one indexed lookup).
+        if (mints.length) await registerTokens(mints).catch((err) => log.warn('token registry unavailable; moments keep short mints', { wallet: input.wallet, error: String(err) }));
+        if (changed.length) await renderMomentCards(changed).catch((err) => log.warn('cards left to render on demand', { wallet: input.wallet, error: String(err) }));
+      });
+      sideDone = true;
+      await settleSide(4);
+    } else if (patched('batch-costs-what-is-new')) {
       // A batch costs what is new in it: linked, its fresh swaps quoted side by side and its transactions judged
       // against the wallet's stored fold in one activity; watches for its own open trades only.
       const done = await ingestAndDetect(input.wallet, batch, freshMs);
@@ -116,7 +148,7 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
       if (missing[s]! > (input.maxMissingRetries ?? 10)) delete missing[s];
     }
     // Mints that arrived with these transactions join the token registry (cards and moments name them from there).
-    if (result.stored > 0 && patched('token-registry')) {
+    if (!sideDone && result.stored > 0 && patched('token-registry')) {
       try {
         await registerWalletTokens(input.wallet);
       } catch (err) {
@@ -128,11 +160,13 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     state.pending = queue.length;
     state.lastActivityAt = new Date().toISOString();
     if (workflowInfo().continueAsNewSuggested) {
+      await settleSide(0);
       await condition(allHandlersFinished);
       return continueAsNew<typeof walletActor>({ ...input, pending: queue, missing, processed: state.processed, swaps: state.swaps });
     }
   }
   // Signals that raced with the end are not dropped: drain them before closing.
+  await settleSide(0);
   await condition(allHandlersFinished);
   if (queue.length) return continueAsNew<typeof walletActor>({ ...input, pending: queue, missing, processed: state.processed, swaps: state.swaps });
   return state;

@@ -21,6 +21,8 @@ export interface ActorIngestResult {
   swaps: NewSwap[];
   /** The signatures linked to the wallet by this call: what incremental detection folds next. */
   storedSignatures: string[];
+  /** Every mint those transactions' actions name (what the token registry is asked about, instead of the history's). */
+  mints: string[];
 }
 
 export function createActorActivities({ db, rpc }: { db: Db; rpc?: SolanaRpcClient }) {
@@ -48,8 +50,10 @@ export function createActorActivities({ db, rpc }: { db: Db; rpc?: SolanaRpcClie
       }
       await storeTransactions(db, items, { keepDetectionState: true });
       const swaps: NewSwap[] = [];
+      const mints = new Set<string>();
       for (const item of items) {
         const n = item.wallets[0]?.normalized;
+        for (const a of n?.actions ?? []) for (const leg of [a.sent, a.received]) if (leg) mints.add(leg.mint);
         // Decimals for quoting in raw units: from the transaction's own token balances (SOL is 9).
         const decimalsOf = (mint: string) => (mint === WSOL_MINT ? 9 : [...item.view.tokens.values()].find((t) => t.mint === mint)?.decimals ?? 0);
         for (const a of n?.actions ?? []) {
@@ -61,7 +65,7 @@ export function createActorActivities({ db, rpc }: { db: Db; rpc?: SolanaRpcClie
           }
         }
       }
-      return { stored: items.length, alreadyKnown: known.size, missing, swaps, storedSignatures: items.map((i) => i.view.signature) };
+      return { stored: items.length, alreadyKnown: known.size, missing, swaps, storedSignatures: items.map((i) => i.view.signature), mints: [...mints] };
     },
   };
 }

@@ -5,7 +5,7 @@ import type { RouteQuoteRequest } from '../pricing/price-activities';
 export interface LiveBatchDeps {
   ingest(wallet: string, signatures: string[]): Promise<ActorIngestResult>;
   quotes(swaps: RouteQuoteRequest[]): Promise<unknown>;
-  detect(wallet: string, signatures: string[]): Promise<NewTradesDetection>;
+  detect(wallet: string, signatures: string[], nowIso?: string, opts?: { renderCards?: boolean }): Promise<NewTradesDetection>;
 }
 
 export interface LiveBatchResult extends ActorIngestResult { detection?: NewTradesDetection }
@@ -21,12 +21,13 @@ export function quoteRequest(s: NewSwap): RouteQuoteRequest {
  */
 export function createLiveBatch(d: LiveBatchDeps) {
   return {
-    async ingestAndDetect(wallet: string, signatures: string[], freshSwapMs: number): Promise<LiveBatchResult> {
+    /** With `cardsLater`, the changed moments' cards are left to the caller (`renderMomentCards`), off the batch's path. */
+    async ingestAndDetect(wallet: string, signatures: string[], freshSwapMs: number, opts: { cardsLater?: boolean } = {}): Promise<LiveBatchResult> {
       const result = await d.ingest(wallet, signatures);
       if (!result.storedSignatures.length) return result;
       const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= freshSwapMs);
       if (fresh.length) await d.quotes(fresh.map(quoteRequest));
-      return { ...result, detection: await d.detect(wallet, result.storedSignatures) };
+      return { ...result, detection: await d.detect(wallet, result.storedSignatures, undefined, { renderCards: !opts.cardsLater }) };
     },
   };
 }
