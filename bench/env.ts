@@ -40,8 +40,8 @@ export async function startBenchEnv(): Promise<BenchEnv> {
 }
 
 /** A worker process (workers/main.ts) with this environment, resolved once it says it is running. */
-export async function spawnWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const worker = spawnEntry('workers/main.ts', { LOG_LEVEL: 'info', ENVIRONMENT: 'test', ...env }, { silent: true });
+export async function spawnWorkerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const worker = spawnEntry('workers/main.ts', { LOG_LEVEL: 'info', ENVIRONMENT: 'test', ...env }, { silent: true, nodeArgs });
   await new Promise<void>((resolve, reject) => {
     worker.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('worker running')) resolve(); });
     worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));

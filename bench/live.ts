@@ -12,7 +12,7 @@
  * Crossings are measured on whatever watch mechanism the branch has: the bench only moves the price and waits for the
  * moment on the stream, so a redesigned watch (price alarms signalled by the refresh) is measured the same way.
  */
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +25,9 @@ import { MarketReplayServer } from '../lib/replay/market-server';
 import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { fakeSignature, prng } from '../lib/replay/synthetic-history';
 import { freePort } from '../lib/temporal-dev-server';
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { walletActorWorkflowId } from '../temporal/config';
+import { actorTimeline, formatTimeline } from './actor-timeline';
 import { startBenchEnv, spawnWorkerProcess } from './env';
 import { percentile, type BenchResult } from './machine';
 
@@ -140,8 +143,16 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
     // The worker says it runs at info level; warnings only for the others.
     const startWorker = async () => {
-      const w = await spawnWorkerProcess({ ...common, LOG_LEVEL: 'info' });
-      w.stderr?.resume();
+      const w = await spawnWorkerProcess({ ...common, LOG_LEVEL: 'info' }, profile);
+      // BENCH_LIVE_LOG_DIR keeps the worker's log lines (to see where a slow activity waits); dropped otherwise.
+      if (process.env.BENCH_LIVE_LOG_DIR) {
+        const out = createWriteStream(path.join(process.env.BENCH_LIVE_LOG_DIR, `worker-${w.pid}.log`));
+        w.stdout?.pipe(out);
+        w.stderr?.pipe(out);
+      } else {
+        w.stdout?.resume();
+        w.stderr?.resume();
+      }
       return w;
     };
     procs.worker = await startWorker();
@@ -288,6 +299,23 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
     }
     badroute.sort((a, b2) => a - b2);
     crossing.sort((a, b2) => a - b2);
+    // Where a BadRoute moment's time goes, from the actors' histories (at most 20 wallets' actors are read).
+    const connection = await Connection.connect({ address: env.temporal.address });
+    const actorWallets = [...new Set(expected.filter((e) => e.kind === 'BadRoute').map((e) => e.wallet))].slice(0, 20);
+    const timeline = await actorTimeline(new TemporalClient({ connection }), actorWallets.map(walletActorWorkflowId));
+    await connection.close();
+    const leg = (from: (e: Expected) => number | undefined, to: (e: Expected) => number | undefined) => {
+      const d = expected.filter((e) => e.kind === 'BadRoute' && actorWallets.includes(e.wallet)).map((e) => [from(e), to(e)])
+        .filter(([a, b2]) => a !== undefined && b2 !== undefined).map(([a, b2]) => b2! - a!).sort((a, b2) => a - b2);
+      return `p50 ${percentile(d, 50)} / p95 ${percentile(d, 95)} ms`;
+    };
+    const where = [
+      `POST → actor signalled ${leg((e) => e.fromMs, (e) => timeline.signalledAt.get(e.signature))}`,
+      `signalled → batch done ${leg((e) => timeline.signalledAt.get(e.signature), (e) => timeline.ingestedAt.get(e.signature))}`,
+      `batch done → SSE ${leg((e) => timeline.ingestedAt.get(e.signature), (e) => firstSeen.get(keyOf(e))?.atMs)}`,
+      `SSE → card PNG ${leg((e) => firstSeen.get(keyOf(e))?.atMs, (e) => firstSeen.get(keyOf(e))?.cardAtMs)}`,
+      formatTimeline(timeline.stages),
+    ].join('; ');
     const historyCalls = market.calls['/defi/history_price'] ?? 0;
     const name = opts.demo ? `live, demo wallets at ${rate} tx/s` : opts.killWorker ? 'live (worker killed)' : 'live';
     const badP95 = Math.round(percentile(badroute, 95));
@@ -305,7 +333,7 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
         'history calls per warm batch': Number((historyCalls / Math.max(1, batches)).toFixed(2)),
       },
       target: `≥ 1,000 tx/s for ≥ 60 s; 0 lost, 0 duplicated; BadRoute p95 ≤ 2,000 ms; crossing p95 ≤ ${POLL_MS + 2000} ms; 0 history calls per warm batch`
-        + ` (also: ${posted} tx posted, ${errors} POST errors, ${duplicates} POSTs delivered twice, ${lostAtClients} (client, moment) pairs missing, cards ${cardsOk}/${expected.filter((e) => e.kind === 'BadRoute').length}, ${batches} actor batches, ${historyCalls} history calls, badroute p50 ${Math.round(percentile(badroute, 50))} ms, crossing p50 ${Math.round(percentile(crossing, 50))} ms${killedAt ? `, worker killed at ${Math.round((killedAt - started) / 1000)} s` : ''})`,
+        + ` (also: ${posted} tx posted, ${errors} POST errors, ${duplicates} POSTs delivered twice, ${lostAtClients} (client, moment) pairs missing, cards ${cardsOk}/${expected.filter((e) => e.kind === 'BadRoute').length}, ${batches} actor batches, ${historyCalls} history calls, badroute p50 ${Math.round(percentile(badroute, 50))} ms, crossing p50 ${Math.round(percentile(crossing, 50))} ms${killedAt ? `, worker killed at ${Math.round((killedAt - started) / 1000)} s` : ''}). Where the time goes: ${where}`,
       pass: opts.demo ? delivered === expected.length && dups === 0 && badP95 <= 2000 : txRate >= 1000 && elapsed >= 60 && delivered === expected.length && dups === 0 && lostAtClients === 0 && badP95 <= 2000 && crossP95 <= POLL_MS + 2000 && historyCalls === 0,
     };
   } finally {
