@@ -39,6 +39,9 @@ const complete = (f: TokenFacts | undefined) => Boolean(f?.symbol && f.name && f
  * that is down only leaves fields empty: nothing here fails because metadata is missing.
  */
 export class TokenRegistry {
+  /** Lookups in flight, by mint: a registration that lacks a mint another one is already asking about waits for it. */
+  private readonly inflight = new Map<string, Promise<unknown>>();
+
   constructor(private readonly d: TokenRegistryDeps) {}
 
   get refreshAfterMs(): number {
@@ -50,16 +53,29 @@ export class TokenRegistry {
     const staleBefore = new Date(Date.now() - (opts.force ? -1 : this.d.refreshAfterMs));
     const todo = await mintsNeedingLookup(this.d.db, valid, staleBefore);
     const result: RegisterResult = { asked: valid.length, fetched: 0, logos: 0, sources: {} };
+    const theirs = new Set(todo.filter((m) => this.inflight.has(m)).map((m) => this.inflight.get(m)!));
+    const mine = todo.filter((m) => !this.inflight.has(m));
+    const work = this.lookup(mine, result, opts.signal);
+    for (const m of mine) this.inflight.set(m, work);
+    try {
+      // Another registration's failure is its own to report; this one only needed the rows it writes.
+      await Promise.all([work, ...[...theirs].map((p) => p.catch(() => undefined))]);
+    } finally {
+      for (const m of mine) if (this.inflight.get(m) === work) this.inflight.delete(m);
+    }
+    return result;
+  }
+
+  private async lookup(todo: string[], result: RegisterResult, signal?: AbortSignal): Promise<void> {
     const size = this.d.batchSize ?? 100;
     for (let i = 0; i < todo.length; i += size) {
       const batch = todo.slice(i, i + size);
-      const records = await this.resolve(batch, opts.signal);
+      const records = await this.resolve(batch, signal);
       await upsertTokens(this.d.db, records);
       result.fetched += records.length;
       for (const r of records) for (const s of r.source.split('+')) result.sources[s] = (result.sources[s] ?? 0) + 1;
       result.logos += await this.storeLogos(batch);
     }
-    return result;
   }
 
   private async safely<T>(source: string, fn: () => Promise<T>): Promise<T | undefined> {

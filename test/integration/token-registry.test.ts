@@ -1,3 +1,5 @@
+import bs58 from 'bs58';
+import { randomBytes } from 'node:crypto';
 import dns from 'node:dns';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -181,5 +183,16 @@ describe('token registry against local Jupiter, Helius DAS, Solana RPC and IPFS/
     });
     await bad.register([USDT], { force: true });
     expect(errors.at(-1)).toMatch(/^helius-das: RPC error -32001/);
+  });
+
+  it('asks the sources once for a mint that concurrent registrations both lack', async () => {
+    // Live batches of one wallet register the same new mints side by side; behind a paced source (Jupiter's
+    // requests per minute) each duplicate lookup is another wait.
+    const fresh = bs58.encode(randomBytes(32));
+    const before = market.calls['/tokens/v2/search'] ?? 0;
+    const results = await Promise.all(Array.from({ length: 5 }, () => registry.register([fresh])));
+    expect(market.calls['/tokens/v2/search']! - before).toBe(1);
+    expect(results.reduce((n, r) => n + r.fetched, 0)).toBe(1);
+    expect((await tokenRows(db, [fresh])).get(fresh)).toMatchObject({ source: 'none' });
   });
 });
