@@ -124,8 +124,8 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
   const standard = (o.port ?? 7233) === 7233;
   const low = async () => (standard ? 0 : lowFreePort());
   const configDir = path.join(o.dir, 'config');
-  // A server started again on the same data keeps its ports: its cluster_membership rows name them, and a ring
-  // seeded with hosts that are not there waits for them.
+  // A server started again on the same data (the whole-stack restart) keeps its ports: its cluster_membership rows
+  // name them, so the ring it rejoins is the one it left rather than one seeded with hosts that are gone.
   const previous = await readFile(path.join(configDir, 'oof.yaml'), 'utf8').then((t) => JSON.parse(t), () => undefined);
   const rpcOf = (svc: string) => previous?.services?.[svc]?.rpc;
   const reuse = !standard && rpcOf('frontend')?.grpcPort === o.port;
