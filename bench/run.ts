@@ -7,8 +7,10 @@ import { liveBench, liveDemoBench } from './live';
 import { cardsBench } from './cards';
 import { cliStartupBench } from './cli-startup';
 import { detectBench } from './detect';
+import { faultsBench } from './faults';
 import { momentsApiBench } from './moments-api';
 import { parseBench } from './parse';
+import { scaleBench } from './scale';
 import { soakBench } from './soak';
 import { sseBench } from './sse';
 import { watchesBench } from './watches';
@@ -24,6 +26,8 @@ const BENCHES: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   'moments-api': () => momentsApiBench(),
   sse: () => sseBench(),
   soak: () => soakBench(),
+  faults: () => faultsBench(),
+  scale: () => scaleBench(),
   'cli-startup': () => cliStartupBench(),
   alerts: () => alertsBench(),
   actor: () => actorBench(),

@@ -56,10 +56,30 @@ export async function soakBench(): Promise<BenchResult> {
   await market.start();
   // Its own embedded Postgres (app and Temporal): a soak must not compete for the connections of a shared server.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'oof-soak-'));
+  // SOAK_PROCESS_ENV='{"worker-1":{"WORKER_MAX_CACHED_WORKFLOWS":"20"}}' gives one process settings of its own: under
+  // the same load as its twin, an A/B of the setting.
+  const processEnv: Record<string, Record<string, string>> = JSON.parse(process.env.SOAK_PROCESS_ENV ?? '{}');
+  const started = Date.now();
+  const minutes = () => (Date.now() - started) / 60_000;
+  const samples = new Map<string, Array<[number, number]>>();
+  const add = (name: string, v: number) => samples.set(name, [...(samples.get(name) ?? []), [minutes(), v]]);
+  // The workers' own stats lines (WORKER_STATS_EVERY_MS): heap after a full GC and the sticky cache's size.
+  const onOutput = (name: string, line: string) => {
+    if (!line.includes('worker stats')) return;
+    try {
+      const o = JSON.parse(line);
+      add(`heap ${name}`, o.heapUsedAfterGcMiB);
+      add(`cached ${name}`, o.cachedWorkflows);
+      add(`external ${name}`, o.externalMiB);
+    } catch {
+      // not a JSON line
+    }
+  };
   const stack = await startProductionStack({
-    dataDir, embeddedPostgresPort: await lowFreePort(),
-    temporalPort: await lowFreePort(), uiPort: false, freePorts: true, silent: true, log: () => undefined,
+    dataDir, embeddedPostgresPort: await lowFreePort(), temporalMetricsPort: await lowFreePort(),
+    temporalPort: await lowFreePort(), uiPort: false, freePorts: true, silent: true, log: () => undefined, onOutput, processEnv,
     env: {
+      WORKER_STATS_EVERY_MS: '10000',
       APP_SECRET: SECRET, HELIUS_WEBHOOK_AUTH: WEBHOOK_AUTH, ALERTS_ENCRYPTION_KEY: '50'.repeat(32), SERVICE_IDS: 'soak', LOG_LEVEL: 'warn', DATA_DIR: dataDir,
       RPC_PRIMARY: rpc.url, JUPITER_BASE_URL: market.url, PRICE_HISTORY_PROVIDER: 'birdeye', PRICE_HISTORY_BASE_URL: market.url, PRICE_HISTORY_API_KEY: 'x',
       RATE_LIMIT_IP_PER_MINUTE: '100000', RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_WALLET_ANALYSES_PER_HOUR: '1000', ANALYSES_PER_USER_PER_DAY: String(analysesPerDay),
@@ -69,8 +89,6 @@ export async function soakBench(): Promise<BenchResult> {
   const statuses = new Map<string, number>();
   const count = (what: string, status: number | string) => statuses.set(`${what} ${status}`, (statuses.get(`${what} ${status}`) ?? 0) + 1);
   const deadline = Date.now() + durationMs;
-  const started = Date.now();
-  const samples = new Map<string, Array<[number, number]>>();
   const processes = () => [
     ['temporal', stack.temporal.pid] as const,
     ...stack.workers.map((w, i) => [`worker-${i + 1}`, w.pid] as const),
@@ -80,9 +98,20 @@ export async function soakBench(): Promise<BenchResult> {
   const sample = () => {
     for (const [name, pid] of processes()) {
       const v = rssMiB(pid);
-      if (v !== undefined) samples.set(name, [...(samples.get(name) ?? []), [(Date.now() - started) / 60_000, v]]);
+      if (v !== undefined) add(`rss ${name}`, v);
     }
   };
+  // The Go server's heap (HeapAlloc: its low points are the live heap after a GC) and its caches' usage.
+  const temporalMetrics = setInterval(() => {
+    void fetch(stack.temporal.metricsUrl!).then((r) => r.text()).then((text) => {
+      const heap = /^memory_heap\{[^}]*\} ([0-9.e+]+)$/m.exec(text);
+      if (heap) add('go heap temporal', Number(heap[1]) / 1024 / 1024);
+      for (const m of text.matchAll(/^cache_usage\{([^}]*)\} ([0-9.e+]+)$/gm)) {
+        const type = /cache_type="([^"]+)"/.exec(m[1]!)?.[1] ?? /operation="([^"]+)"/.exec(m[1]!)?.[1] ?? 'cache';
+        add(`cache ${type} temporal`, Number(m[2]));
+      }
+    }).catch(() => undefined);
+  }, 2000);
   sample();
   const sampler = setInterval(sample, 10_000);
   let sseEvents = 0;
@@ -136,6 +165,7 @@ export async function soakBench(): Promise<BenchResult> {
     }),
   ]);
   clearInterval(sampler);
+  clearInterval(temporalMetrics);
   sample();
   for (const es of streams) es.close();
   const db = createDb(stack.databaseUrl, { poolMax: 1 });
@@ -146,17 +176,30 @@ export async function soakBench(): Promise<BenchResult> {
   await market.stop();
   rmSync(dataDir, { recursive: true, force: true });
 
-  const figures: Record<string, number | string> = { 'duration s': Math.round(durationMs / 1000), 'sse events received': sseEvents, 'transactions stored': stored };
+  const figures: Record<string, number | string> = { 'duration s': Math.round(durationMs / 1000), 'sse events received': sseEvents, 'transactions stored': stored, 'settings of their own': JSON.stringify(processEnv) };
   for (const [k, v] of [...statuses].sort()) figures[`responses ${k}`] = v;
   let flat = true;
-  for (const [name, pts] of samples) {
+  const perMinute = (pts: Array<[number, number]>) => {
     const warm = pts.filter(([t]) => t >= 1);
-    const s = slope(warm.length >= 2 ? warm : pts);
+    return slope(warm.length >= 2 ? warm : pts);
+  };
+  // Low points per minute: a sawtooth heap (Go) is judged by what survives its collections.
+  const minima = (pts: Array<[number, number]>) => {
+    const byMinute = new Map<number, number>();
+    for (const [t, y] of pts) byMinute.set(Math.floor(t), Math.min(byMinute.get(Math.floor(t)) ?? Infinity, y));
+    return [...byMinute].map(([t, y]) => [t + 0.5, y] as [number, number]);
+  };
+  for (const [name, raw] of [...samples].sort(([a], [b]) => a.localeCompare(b))) {
+    const pts = name.startsWith('go heap') ? minima(raw) : raw;
+    const s = perMinute(pts);
     const max = Math.max(...pts.map(([, y]) => y));
-    figures[`rss ${name} MiB start/end/max`] = `${pts[0]![1].toFixed(0)} / ${pts[pts.length - 1]![1].toFixed(0)} / ${max.toFixed(0)}`;
-    figures[`rss ${name} MiB per min`] = s.toFixed(2);
-    // Flat: after the first minute's warm-up, growth below 1 % of the process's size per minute.
-    if (s > Math.max(2, pts[0]![1] * 0.01)) flat = false;
+    const lastMinutes = pts.filter(([t]) => t >= minutes() - 3);
+    const tail = perMinute(lastMinutes.length >= 2 ? lastMinutes : pts);
+    const unit = name.startsWith('cached') || name.startsWith('cache ') ? '' : ' MiB';
+    figures[`${name}${unit} start/end/max`] = `${pts[0]![1].toFixed(0)} / ${pts[pts.length - 1]![1].toFixed(0)} / ${max.toFixed(0)}`;
+    figures[`${name}${unit} per min (last 3 min)`] = `${s.toFixed(2)} (${tail.toFixed(2)})`;
+    // Flat: after the first minute's warm-up, RSS grows by less than 1 % of the process's size a minute.
+    if (name.startsWith('rss ') && s > Math.max(2, pts[0]![1] * 0.01)) flat = false;
   }
   const unexpected = [...statuses].filter(([k]) => !/ (200|202|302|304)$/.test(k) && k !== 'analyze 429').reduce((a, [, v]) => a + v, 0);
   figures['unexpected responses'] = unexpected;

@@ -13,8 +13,8 @@ import { spawnWorkerProcess, startBenchEnv } from './env';
 import { percentile, type BenchResult } from './machine';
 
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
-const mintName = (m: number) => `BenchWatchMint${String(m).padStart(4, '0')}`.padEnd(44, 'x');
-const walletName = (w: number) => `BenchWatchWallet${String(w).padStart(5, '0')}`.padEnd(44, 'w');
+export const mintName = (m: number) => `BenchWatchMint${String(m).padStart(4, '0')}`.padEnd(44, 'x');
+export const walletName = (w: number) => `BenchWatchWallet${String(w).padStart(5, '0')}`.padEnd(44, 'w');
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -22,7 +22,7 @@ function rssMb(pid: number): number {
 }
 
 /** `count` sells of 100 tokens for $100 (trade price $1), round-robin over the mints, as ingestion would store them. */
-async function storeTrades(db: Db, from: number, count: number, mints: number, atMs: number): Promise<void> {
+export async function storeTrades(db: Db, from: number, count: number, mints: number, atMs: number): Promise<void> {
   const at = new Date(atMs);
   await db.raw(
     `insert into transactions (signature, slot, block_time, fee_lamports, failed, source, raw, dispatched_at)

@@ -58,6 +58,14 @@ const schema = z.object({
   PRICE_REFRESH_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
   /** How this worker names itself to Temporal (the task counts per worker in the UI and the scaling figures). */
   WORKER_IDENTITY: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
+  /**
+   * Workflows a worker keeps in its sticky cache. The SDK's default is sized from the heap limit (~2,300 on a 4 GiB
+   * heap), so long-lived actors and watches fill it until RSS is gigabytes; past the bound a workflow is evicted and
+   * replayed from its history on its next task.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  /** Every this often a worker logs its memory (heap after a full GC, RSS) and sticky-cache size; 0: never. */
+  WORKER_STATS_EVERY_MS: z.coerce.number().int().min(0).default(0),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(10_000).default(10 * 60_000),
   REDIS_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
   /** Prefix of the rate-limit counters: deployments (or test runs) sharing one database keep separate counts. */

@@ -19,11 +19,19 @@ export interface ProductionStackOptions {
   temporalDatabasePrefix?: string;
   temporalPort?: number;
   uiPort?: number | false;
+  /** The Temporal server's Prometheus port (the soak reads its Go heap and cache usage there); unset: none. */
+  temporalMetricsPort?: number;
+  /** Extra dynamic config of the Temporal server. */
+  temporalDynamicConfig?: Record<string, unknown>;
   /** Ports by process name (lib/stack-shape.ts); unset ones take the shape's port, or a free one with freePorts. */
   ports?: Record<string, number>;
   freePorts?: boolean;
   /** The production configuration every app process gets (secrets included). */
   env: Record<string, string>;
+  /** Settings for one process only, by name (a benchmark comparing two workers' settings under the same load). */
+  processEnv?: Record<string, Record<string, string>>;
+  /** How many of the shape's workers to run (default all: the scaling benchmark compares one with two). */
+  workers?: number;
   silent?: boolean;
   log: (msg: string) => void;
   onOutput?: (name: string, line: string) => void;
@@ -112,6 +120,8 @@ export async function startProductionStack(o: ProductionStackOptions): Promise<P
       dir: path.join(o.dataDir, 'temporal'),
       port: o.temporalPort,
       uiPort: o.uiPort,
+      metricsPort: o.temporalMetricsPort,
+      dynamicConfig: o.temporalDynamicConfig,
       log: o.log,
       onOutput: (l) => o.onOutput?.('temporal', l),
     });
@@ -124,9 +134,10 @@ export async function startProductionStack(o: ProductionStackOptions): Promise<P
     // Every process of the shape (lib/stack-shape.ts, the same list temporal-compose.yml is checked against).
     const ports = new Map<string, number>();
     for (const p of APP_PROCESSES) if (p.listen) ports.set(p.name, o.ports?.[p.name] ?? (o.freePorts ? await freePort() : p.listen.port));
-    const procs = APP_PROCESSES.map((p) => ({
+    const shape = APP_PROCESSES.filter((p, i, all) => p.role !== 'worker' || all.filter((q) => q.role === 'worker').indexOf(p) < (o.workers ?? Infinity));
+    const procs = shape.map((p) => ({
       shape: p,
-      process: supervised(p.name, p.entry, { ...p.env, ...(p.listen ? { [p.listen.env]: String(ports.get(p.name)) } : {}) }, p.args),
+      process: supervised(p.name, p.entry, { ...p.env, ...o.processEnv?.[p.name], ...(p.listen ? { [p.listen.env]: String(ports.get(p.name)) } : {}) }, p.args),
       url: p.listen ? `http://127.0.0.1:${ports.get(p.name)}` : '',
     }));
     // Workers first so the gateways' first requests find pollers; stopped last-started-first: gateways, then workers.

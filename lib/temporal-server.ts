@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createServer } from 'node:net';
@@ -58,6 +58,8 @@ export interface TemporalServerOptions {
   uiPort?: number | false;
   databasePrefix?: string;
   dynamicConfig?: Record<string, unknown>;
+  /** Serve the server's Prometheus metrics (Go heap, cache usage) on this loopback port; unset: none. */
+  metricsPort?: number;
   onOutput?: (line: string) => void;
   log?: (m: string) => void;
 }
@@ -67,6 +69,8 @@ export interface TemporalServer {
   /** The server process (for RSS samples); undefined while stopped. */
   readonly pid: number | undefined;
   uiUrl?: string;
+  /** The Prometheus endpoint, when metricsPort was given. */
+  metricsUrl?: string;
   /** SIGTERM and wait; start() brings it back on the same ports and database. */
   stop(): Promise<void>;
   kill(): Promise<void>;
@@ -74,7 +78,7 @@ export interface TemporalServer {
 }
 
 /** The server's own config: Postgres for persistence and visibility, every service on 127.0.0.1. */
-export function serverConfig(o: { pg: PgTarget; ports: Record<'frontend' | 'history' | 'matching' | 'worker' | 'http', number>; membership: number[]; dynamicConfigFile: string; prefix: string }): unknown {
+export function serverConfig(o: { pg: PgTarget; ports: Record<'frontend' | 'history' | 'matching' | 'worker' | 'http', number>; membership: number[]; dynamicConfigFile: string; prefix: string; metricsPort?: number }): unknown {
   const store = (database: string, maxConns: number) => ({
     sql: {
       pluginName: 'postgres12', databaseName: database, connectAddr: `${o.pg.host}:${o.pg.port}`, connectProtocol: 'tcp',
@@ -88,7 +92,10 @@ export function serverConfig(o: { pg: PgTarget; ports: Record<'frontend' | 'hist
       defaultStore: 'postgres-default', visibilityStore: 'postgres-visibility', numHistoryShards: 4,
       datastores: { 'postgres-default': store(`${o.prefix}${TEMPORAL_DATABASES.default}`, 20), 'postgres-visibility': store(`${o.prefix}${TEMPORAL_DATABASES.visibility}`, 4) },
     },
-    global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
+    global: {
+      membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
+      ...(o.metricsPort ? { metrics: { prometheus: { framework: 'tally', timerType: 'histogram', listenAddress: `127.0.0.1:${o.metricsPort}` } } } : {}),
+    },
     services: {
       frontend: svc(o.ports.frontend, o.membership[0]!, { httpPort: o.ports.http }),
       matching: svc(o.ports.matching, o.membership[1]!),
@@ -116,17 +123,30 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
   // Membership ports are stored as smallint: they must stay below 32768, so they are never ephemeral ones.
   const standard = (o.port ?? 7233) === 7233;
   const low = async () => (standard ? 0 : lowFreePort());
-  const ports = {
-    frontend: o.port ?? 7233, history: (await low()) || 7234, matching: (await low()) || 7235, worker: (await low()) || 7239, http: (await low()) || 7243,
-  };
-  const membership = standard ? [6933, 6935, 6934, 6939] : [await lowFreePort(), await lowFreePort(), await lowFreePort(), await lowFreePort()];
   const configDir = path.join(o.dir, 'config');
+  // A server started again on the same data (the whole-stack restart) keeps its ports: its cluster_membership rows
+  // name them, so the ring it rejoins is the one it left rather than one seeded with hosts that are gone.
+  const previous = await readFile(path.join(configDir, 'oof.yaml'), 'utf8').then((t) => JSON.parse(t), () => undefined);
+  const rpcOf = (svc: string) => previous?.services?.[svc]?.rpc;
+  const reuse = !standard && rpcOf('frontend')?.grpcPort === o.port;
+  const ports = reuse
+    ? { frontend: o.port!, history: rpcOf('history').grpcPort, matching: rpcOf('matching').grpcPort, worker: rpcOf('worker').grpcPort, http: rpcOf('frontend').httpPort }
+    : { frontend: o.port ?? 7233, history: (await low()) || 7234, matching: (await low()) || 7235, worker: (await low()) || 7239, http: (await low()) || 7243 };
+  const membership = standard ? [6933, 6935, 6934, 6939]
+    : reuse ? ['frontend', 'matching', 'history', 'worker'].map((svc) => rpcOf(svc).membershipPort as number)
+      : [await lowFreePort(), await lowFreePort(), await lowFreePort(), await lowFreePort()];
   await mkdir(configDir, { recursive: true });
   const dynamicConfigFile = path.join(configDir, 'dynamic.yaml');
-  const dynamic: Record<string, unknown> = { 'frontend.enableServerVersionCheck': false, 'system.forceSearchAttributesCacheRefreshOnRead': true, ...o.dynamicConfig };
+  const dynamic: Record<string, unknown> = {
+    'frontend.enableServerVersionCheck': false, 'system.forceSearchAttributesCacheRefreshOnRead': true,
+    // The history service caches every workflow it touches for an hour, up to 128,000 entries (~1 GB by its own
+    // estimate): on one machine its RSS would grow for that hour. Bounded by size instead.
+    'history.cacheSizeBasedLimit': true, 'history.hostLevelCacheMaxSizeBytes': 64 * 1024 * 1024,
+    ...o.dynamicConfig,
+  };
   // JSON is YAML: both files are written as JSON so no YAML library is needed at run time.
   await writeFile(dynamicConfigFile, JSON.stringify(Object.fromEntries(Object.entries(dynamic).map(([k, v]) => [k, [{ value: v }]])), null, 1));
-  await writeFile(path.join(configDir, 'oof.yaml'), JSON.stringify(serverConfig({ pg: o.pg, ports, membership, dynamicConfigFile, prefix: o.databasePrefix ?? '' }), null, 1));
+  await writeFile(path.join(configDir, 'oof.yaml'), JSON.stringify(serverConfig({ pg: o.pg, ports, membership, dynamicConfigFile, prefix: o.databasePrefix ?? '', metricsPort: o.metricsPort }), null, 1));
   const address = `127.0.0.1:${ports.frontend}`;
 
   let child: ChildProcess | undefined;
@@ -171,6 +191,7 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
     address,
     get pid() { return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined; },
     uiUrl,
+    ...(o.metricsPort ? { metricsUrl: `http://127.0.0.1:${o.metricsPort}/metrics` } : {}),
     start,
     stop: async () => { await stopUi(); await signal('SIGTERM'); },
     kill: () => signal('SIGKILL'),

@@ -19,6 +19,11 @@ export const DEFAULTS = {
   watchAlarms: 3,
   /** A wallet actor ends after this long without a signal; the next webhook starts it again. */
   actorQuietPeriodMs: HOUR,
+  /**
+   * A wallet actor continues as new once its history is this large (the server only suggests it at 4 MB / 4,096
+   * events): each batch adds its signal and its activity's result, and a worker holds or replays the whole history.
+   */
+  actorHistoryBytes: 1024 * 1024,
   /** Swaps younger than this when they arrive get a live route quote (BadRoute). */
   freshSwapMs: 10 * 60_000,
   outboxHorizonMs: 7 * DAY,

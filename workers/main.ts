@@ -12,6 +12,7 @@ import { CardTokenCache } from '../adapters/rendering/card-tokens';
 import { logoStoreFor } from '../adapters/tokens/create-registry';
 import { createWorker } from './run-worker';
 import { defaultSchedules, ensureSchedules } from './schedules';
+import { startWorkerStats } from './stats';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     jupiterApiKey: config.JUPITER_API_KEY,
     historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
     identity: config.WORKER_IDENTITY,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     // Cards are drawn on a worker thread: a burst of woken watches must not stall the workflow tasks behind them.
     cards: createCardService({ db, store: cardStore, render: (m, o) => renderPool.render(m, o), tokens: new CardTokenCache(db, logoStoreFor(cardStore, tokenSettings)) }),
     cardStore,
@@ -53,8 +55,10 @@ async function main(): Promise<void> {
   await ensureSchedules(temporal, config.TEMPORAL_TASK_QUEUE, defaultSchedules({ reconcileEveryMs: config.RECONCILE_EVERY_MS, priceRefreshEveryMs: config.PRICE_REFRESH_EVERY_MS }), log);
   if (!config.RPC_PRIMARY) log.warn('RPC_PRIMARY is not set: backfills will find nothing to read');
   const running = parts.run();
+  const stopStats = config.WORKER_STATS_EVERY_MS ? startWorkerStats(parts.workers, log, config.WORKER_STATS_EVERY_MS) : () => undefined;
   const close = async () => {
     await running;
+    stopStats();
     await parts.close();
     await renderPool.close();
     await db.destroy();

@@ -38,6 +38,8 @@ export interface WorkerWiring {
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start-up. */
   workflowBundlePath?: string;
   identity?: string;
+  /** Sticky-cache bound (WORKER_MAX_CACHED_WORKFLOWS); unset: the SDK's heap-sized default. */
+  maxCachedWorkflows?: number;
 }
 
 let runtimeInstalled = false;
@@ -94,6 +96,7 @@ export async function createWorker(w: WorkerWiring): Promise<RunningWorkerParts>
     // A prebuilt bundle already holds the workflow interceptors (it must be built with workflowInterceptorModules).
     interceptors: { activity: [requestIdActivityInterceptors, keepAliveActivityInterceptors], ...(w.workflowBundlePath ? {} : { workflowModules: workflowInterceptorModules }) },
     ...(w.identity ? { identity: w.identity } : {}),
+    ...(w.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: w.maxCachedWorkflows } : {}),
     // On SIGTERM: stop polling, give activities in flight time to finish, then cancel them (they are idempotent).
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '30 seconds',

@@ -32,6 +32,8 @@ export interface WalletActorInput {
   batchSize?: number;
   retryMissingAfterMs?: number;
   maxMissingRetries?: number;
+  /** Continue as new past this history size (default DEFAULTS.actorHistoryBytes). */
+  historyBytes?: number;
 }
 
 function quoteRequest(s: NewSwap) {
@@ -159,7 +161,8 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     state.swaps += result.swaps.length;
     state.pending = queue.length;
     state.lastActivityAt = new Date().toISOString();
-    if (workflowInfo().continueAsNewSuggested) {
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || (patched('actor-bounded-history') && info.historySize > (input.historyBytes ?? DEFAULTS.actorHistoryBytes))) {
       await settleSide(0);
       await condition(allHandlersFinished);
       return continueAsNew<typeof walletActor>({ ...input, pending: queue, missing, processed: state.processed, swaps: state.swaps });

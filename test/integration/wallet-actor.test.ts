@@ -33,6 +33,24 @@ describe('walletActor', () => {
     expect(final).toMatchObject({ pending: 0 });
   }, 120_000);
 
+  it('continues as new once its history passes historyBytes, long before the server would suggest it', async () => {
+    const wallet = '79cu2QNvp92chEmBhBgcUfERDT9KHnUcr8eiJb5WzKML';
+    const txs = enhancedSwaps(wallet, 40, 11);
+    await env.db('transactions').insert(txs.map((t) => ({ signature: t.signature, slot: t.slot, block_time: new Date(t.timestamp * 1000), fee_lamports: String(t.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(t), dispatched_at: new Date() })));
+    const id = `wallet/${wallet}-bounded`;
+    const handle = await env.client.workflow.signalWithStart(walletActor, {
+      workflowId: id, taskQueue: queue, args: [{ wallet, quietPeriodMs: 2000, batchSize: 4, historyBytes: 8_000 }],
+      signal: transactionsSignal, signalArgs: [{ signatures: [txs[0]!.signature] }],
+    });
+    for (const t of txs.slice(1)) await handle.signal(transactionsSignal, { signatures: [t.signature] });
+    await eventually(async () => ((await storedActionRows(env.db, wallet)).length >= 40 ? true : undefined), 60_000, 200);
+    expect(await storedActionRows(env.db, wallet)).toEqual(expectedActionRows(txs, wallet));
+    const runs: string[] = [];
+    for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(wf.runId);
+    expect(runs.length).toBeGreaterThan(1);
+    expect(await env.client.workflow.getHandle(id).result()).toMatchObject({ pending: 0 });
+  }, 120_000);
+
   it('fetches over RPC what was announced but not stored', async () => {
     const wallet = '2ojv9BAiHUrvsm9gxDe7fJSzbNZSJcxZvf8dqmWGHG8S';
     const txs = syntheticHistory({ wallet, count: 12, templates: [unwrap(readJson('transactions/metamask/swap-usdc-to-jup.json'))] });
