@@ -1,6 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { freePort } from '../../lib/temporal-dev-server';
 import { spawnEntry, stopProcess } from '../../lib/processes';
 import { eventually, testEnv } from '../helpers/env';
+
+/** The local addresses with a socket listening on `port`, from the kernel's tables (what was bound, not what was logged). */
+function listeningOn(port: number): string[] {
+  const found: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'latin1').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      const [hex, p] = (local ?? '').split(':');
+      if (state !== '0A' || !hex || Number.parseInt(p ?? '', 16) !== port) continue; // 0A: LISTEN
+      // IPv4 is four little-endian bytes; IPv6 stays hex (no test here binds one).
+      found.push(hex.length === 8 ? [3, 2, 1, 0].map((i) => Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.') : `ipv6:${hex}`);
+    }
+  }
+  return found;
+}
 
 describe('gateway process: HOST and SIGTERM', () => {
   it('listens on loopback by default, and on SIGTERM ends open SSE streams at once with a retry: hint', async () => {
@@ -15,6 +31,7 @@ describe('gateway process: HOST and SIGTERM', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const listening = await eventually(async () => out.split('\n').find((l) => l.includes('"msg":"listening"')), 60_000, 100);
+      expect(listeningOn(port)).toEqual(['127.0.0.1']);
       expect(JSON.parse(listening)).toMatchObject({ host: '127.0.0.1', port });
 
       const res = await fetch(`http://127.0.0.1:${port}/v1/stream/moments`);
