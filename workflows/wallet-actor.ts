@@ -46,7 +46,7 @@ function quoteRequest(s: NewSwap) {
 export async function walletActor(input: WalletActorInput): Promise<ActorState> {
   const { registerWalletTokens } = proxyActivities<Activities>({
     startToCloseTimeout: '15 minutes',
-    heartbeatTimeout: '2 minutes',
+    heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs, // a killed worker's registration resumes elsewhere in seconds (#17)
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 3 },
   });
   const { ingestWalletTransactions, takeRouteQuote, startWatches } = proxyActivities<Activities>({
