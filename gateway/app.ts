@@ -128,9 +128,11 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
 
   const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE, config: d.config, registry: metrics.registry, operatorOnly, cacheMs: d.config.HEALTH_CACHE_MS });
   app.use(health.routes()).use(health.allowedMethods());
-  // Everything public (cards, documents, the web page) is limited per address; /v1 has its own limits below.
+  // Everything public (cards, token logos, documents, the web page) is limited per address; the rest of /v1 has its
+  // own limits below. Logos are public like cards, and an unknown mint's is an identicon rendered on the spot.
+  const publicV1 = (path: string) => path.startsWith('/v1/cards/') || /^\/v1\/tokens\/[^/]+\/logo\.png$/.test(path);
   app.use(async (ctx, next) => {
-    if (!ctx.path.startsWith('/webhooks/') && (!ctx.path.startsWith('/v1/') || ctx.path.startsWith('/v1/cards/'))) await limits.publicPerAddress(ctx);
+    if (!ctx.path.startsWith('/webhooks/') && (!ctx.path.startsWith('/v1/') || publicV1(ctx.path))) await limits.publicPerAddress(ctx);
     return next();
   });
   const doc = openApiDocument(d.config.MAX_WALLETS_PER_ANALYSIS);

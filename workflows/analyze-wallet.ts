@@ -15,7 +15,7 @@ const { detectWallet, startWatches } = proxyActivities<Activities>({
 });
 const { registerWalletTokens } = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs, // a killed worker's registration resumes elsewhere in seconds (#17)
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 3 },
 });
 const { awaitWorkflowClosed } = proxyActivities<Activities>({

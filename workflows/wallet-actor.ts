@@ -48,7 +48,7 @@ function quoteRequest(s: NewSwap) {
 export async function walletActor(input: WalletActorInput): Promise<ActorState> {
   const { registerWalletTokens, registerTokens } = proxyActivities<Activities>({
     startToCloseTimeout: '15 minutes',
-    heartbeatTimeout: '2 minutes',
+    heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs, // a killed worker's registration resumes elsewhere in seconds (#17)
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 3 },
   });
   const { renderMomentCards } = proxyActivities<Activities>({

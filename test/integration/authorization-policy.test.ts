@@ -146,10 +146,19 @@ describe('authorization policy: owners, analysts, privacy and services', () => {
     expect(await reads('bob', W_A, MA)).toEqual(allowed);
   });
 
-  it('ends an analyst\'s access when the grant expires (WALLET_ACCESS_DAYS after the latest analysis)', async () => {
-    const grant = await db('wallet_access_grants').where({ wallet: W_A }).whereNot({ principal: 'alice-0000-4000-8000-000000000001' }).first();
-    expect(Date.parse(grant.expires_at) - Date.parse(grant.granted_at)).toBe(30 * 86_400_000);
-    await db('wallet_access_grants').where({ principal: grant.principal, wallet: W_A }).update({ expires_at: db.raw(`now() - interval '1 second'`) });
+  /** Moves every record of `principal`'s analyses of `w` back by `days`, as if that much time had passed since. */
+  const passDays = async (principal: string, w: string, days: number) => {
+    const back = db.raw('interval \'1 day\' * ?', [days]);
+    await db('analyses').where({ requested_by: principal }).whereRaw('? = any(wallets)', [w]).update({ created_at: db.raw('created_at - ?', [back]) });
+    await db('wallet_access_grants').where({ principal, wallet: w }).update({ granted_at: db.raw('granted_at - ?', [back]), expires_at: db.raw('expires_at - ?', [back]) });
+  };
+
+  it('ends an analyst\'s access WALLET_ACCESS_DAYS (30) after their latest analysis', async () => {
+    const bob = 'bob-00000-4000-8000-000000000002';
+    await passDays(bob, W_A, 29);
+    expect(await reads('bob', W_A, MA)).toEqual(allowed);
+    await passDays(bob, W_A, 2);
     expect(await reads('bob', W_A, MA)).toEqual(refused);
+    expect(await reads('alice', W_A, MA)).toEqual(allowed);
   });
 });

@@ -40,7 +40,8 @@ describe('gateway hardening (issue #17)', () => {
   const gateway = (env: Record<string, string> = {}) => startTestGateway(testConfig({ SERVICE_IDS: 'ops', ...env }), db, temporal.client);
 
   describe('/health/detailed', () => {
-    it('is for operators only, and a burst of hits costs one call to each dependency', async () => {
+    /** A gateway whose RPC, Jupiter and JWKS are local servers that count the calls they get. */
+    const withDependencies = async (run: (gw: TestGateway, deps: { rpc: Awaited<ReturnType<typeof countingServer>>; jupiter: Awaited<ReturnType<typeof countingServer>>; dynamic: FakeDynamic }) => Promise<void>) => {
       const rpc = await countingServer();
       const jupiter = await countingServer('{}');
       const dynamic = new FakeDynamic();
@@ -48,42 +49,61 @@ describe('gateway hardening (issue #17)', () => {
       await dynamic.start();
       const gw = await gateway({ ...dynamic.config(), ADMIN_USER_IDS: 'the-admin', RPC_PRIMARY: rpc.url, JUPITER_BASE_URL: jupiter.url, HEALTH_CACHE_MS: '60000' });
       try {
-        await isProblem(await fetch(`${gw.url}/health/detailed`), 401);
-        const user = await dynamic.token('a-user', []);
-        await isProblem(await fetch(`${gw.url}/health/detailed`, { headers: { authorization: `Bearer ${user}` } }), 403);
-        const admin = await dynamic.token('the-admin', []);
-        const first = await fetch(`${gw.url}/health/detailed`, { headers: { authorization: `Bearer ${admin}` } });
-        expect(first.status).toBe(200);
-        expect((await first.json()).checks.rpc.ok).toBe(true);
-        const jwksBefore = dynamic.fetches;
-        const burst = await Promise.all(Array.from({ length: 50 }, () => fetch(`${gw.url}/health/detailed`, { headers: service() })));
-        expect(burst.map((r) => r.status)).toEqual(Array(50).fill(200));
-        expect(rpc.hits()).toBe(1);
-        expect(jupiter.hits()).toBe(1);
-        expect(dynamic.fetches - jwksBefore).toBe(0); // the JWKS check ran with the first, cached call
-        // The probes stay public and never touch the third parties.
-        expect((await fetch(`${gw.url}/health`)).status).toBe(200);
-        expect((await fetch(`${gw.url}/health/ready`)).status).toBe(200);
-        expect(rpc.hits()).toBe(1);
+        await run(gw, { rpc, jupiter, dynamic });
       } finally {
         await gw.close();
         await Promise.all([rpc.close(), jupiter.close(), dynamic.stop()]);
       }
-    });
+    };
+
+    it('is for operators only: a problem for anonymous callers and users, the checks for admins and services', () => withDependencies(async (gw, { dynamic }) => {
+      await isProblem(await fetch(`${gw.url}/health/detailed`), 401);
+      const user = await dynamic.token('a-user', []);
+      await isProblem(await fetch(`${gw.url}/health/detailed`, { headers: { authorization: `Bearer ${user}` } }), 403);
+      const admin = await dynamic.token('the-admin', []);
+      const res = await fetch(`${gw.url}/health/detailed`, { headers: { authorization: `Bearer ${admin}` } });
+      expect(res.status).toBe(200);
+      expect((await res.json()).checks.rpc.ok).toBe(true);
+      expect((await fetch(`${gw.url}/health/detailed`, { headers: service() })).status).toBe(200);
+    }));
+
+    it('costs one call to each dependency for a burst of operator hits; /health and /health/ready call none', () => withDependencies(async (gw, { rpc, jupiter, dynamic }) => {
+      const jwksBefore = dynamic.fetches;
+      const burst = await Promise.all(Array.from({ length: 50 }, () => fetch(`${gw.url}/health/detailed`, { headers: service() })));
+      expect(burst.map((r) => r.status)).toEqual(Array(50).fill(200));
+      expect({ rpc: rpc.hits(), jupiter: jupiter.hits(), jwks: dynamic.fetches - jwksBefore }).toEqual({ rpc: 1, jupiter: 1, jwks: 1 });
+      // The probes stay public and never touch the third parties.
+      expect((await fetch(`${gw.url}/health`)).status).toBe(200);
+      expect((await fetch(`${gw.url}/health/ready`)).status).toBe(200);
+      expect({ rpc: rpc.hits(), jupiter: jupiter.hits(), jwks: dynamic.fetches - jwksBefore }).toEqual({ rpc: 1, jupiter: 1, jwks: 1 });
+    }));
   });
 
   describe('/metrics', () => {
-    it('labels unmatched paths "unmatched" and answers only operators or the metrics token', async () => {
-      const gw = await gateway({ METRICS_TOKEN: 'scrape-token-0123456789' });
+    it('labels every unmatched path "unmatched", refused or not found: 200 junk paths add no series of their own', async () => {
+      // Without anonymous access a junk /v1 path is refused (401, then 429) before any route matches: those were
+      // labelled by their raw path, one series each.
+      // (AUTH_FAILURES_PER_MINUTE raised so the 100 failures do not lock this address out of /metrics as well.)
+      const gw = await gateway({ AUTH_ALLOW_ANONYMOUS: 'false', AUTH_FAILURES_PER_MINUTE: '1000' });
       try {
-        for (let i = 0; i < 200; i++) await fetch(`${gw.url}/v1/junk-${i}`);
-        await isProblem(await fetch(`${gw.url}/metrics`), 401);
-        await isProblem(await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-wrong-wrong' } }), 401);
-        const res = await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
+        for (let i = 0; i < 100; i++) await fetch(`${gw.url}/v1/junk-${i}`);
+        for (let i = 0; i < 100; i++) await fetch(`${gw.url}/junk-${i}`);
+        const res = await fetch(`${gw.url}/metrics`, { headers: service() });
         expect(res.status).toBe(200);
         const text = await res.text();
-        expect(text).not.toContain('junk');
-        expect(text).toMatch(/oof_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 200/);
+        const unmatched = [...text.matchAll(/^oof_http_request_duration_seconds_count\{[^}]*route="unmatched"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        expect({ junkLabels: text.split('\n').filter((l) => l.includes('junk')), unmatched }).toEqual({ junkLabels: [], unmatched: 200 });
+      } finally {
+        await gw.close();
+      }
+    });
+
+    it('answers only operators or the metrics token', async () => {
+      const gw = await gateway({ METRICS_TOKEN: 'scrape-token-0123456789' });
+      try {
+        await isProblem(await fetch(`${gw.url}/metrics`), 401);
+        await isProblem(await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-wrong-wrong' } }), 401);
+        expect((await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } })).status).toBe(200);
         expect((await fetch(`${gw.url}/metrics`, { headers: service() })).status).toBe(200);
       } finally {
         await gw.close();
@@ -117,6 +137,21 @@ describe('gateway hardening (issue #17)', () => {
         expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
         await isProblem(refused, 429);
         expect((await fetch(`${gw.url}/health`)).status).toBe(200);
+      } finally {
+        await gw.close();
+      }
+    });
+
+    it('limits token logos per address like the cards: public, and an unknown mint costs an identicon render', async () => {
+      const gw = await gateway({ RATE_LIMIT_PUBLIC_PER_MINUTE: '2' });
+      try {
+        const logo = `${gw.url}/v1/tokens/So11111111111111111111111111111111111111112/logo.png`;
+        const statuses = [];
+        for (let i = 0; i < 2; i++) statuses.push((await fetch(logo)).status);
+        const refused = await fetch(logo);
+        expect([...statuses, refused.status]).toEqual([200, 200, 429]);
+        expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+        await isProblem(refused, 429);
       } finally {
         await gw.close();
       }
@@ -187,35 +222,52 @@ describe('gateway hardening (issue #17)', () => {
   });
 
   describe('access_token in the query', () => {
-    it('is accepted on the EventSource routes only, and never reaches a log line', async () => {
-      const lines: string[] = [];
-      const log = createLogger('oof-gateway', 'trace', new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } }));
+    const token = mintServiceToken(SECRET, 'ops');
+    const q = `access_token=${encodeURIComponent(token)}`;
+    const W = 'So11111111111111111111111111111111111111112';
+    const withGateway = async (run: (gw: TestGateway) => Promise<void>, log = testLog) => {
       const feed = new MomentFeed(db, testEnv().databaseUrl, testLog);
       await feed.start();
-      const token = mintServiceToken(SECRET, 'ops');
       let gw: TestGateway | undefined;
       try {
         gw = await startGatewayWith({ config: testConfig({ SERVICE_IDS: 'ops', AUTH_ALLOW_ANONYMOUS: 'false' }), db, temporal: temporal.client, log, feed });
-        const q = `access_token=${encodeURIComponent(token)}`;
-        for (const path of [`/v1/moments?${q}`, `/v1/wallets/So11111111111111111111111111111111111111112/summary?${q}`, `/v1/analyses/01ARZ3NDEKTSV4RRFFQ69G5FAV?${q}`, `/metrics?${q}`, `/health/detailed?${q}`]) {
-          const res = await fetch(`${gw.url}${path}`);
-          expect([path, res.status]).toEqual([path, 400]);
-          expect((await res.json()).detail).toMatch(/only on the EventSource routes/);
-        }
-        const ac = new AbortController();
-        const stream = await fetch(`${gw.url}/v1/stream/moments?${q}`, { signal: ac.signal });
-        expect(stream.status).toBe(200);
-        ac.abort();
-        expect((await fetch(`${gw.url}/v1/analyses/01ARZ3NDEKTSV4RRFFQ69G5FAV/stream?${q}`)).status).toBe(404); // authenticated, then not found
-        expect((await fetch(`${gw.url}/v1/stream/moments?wallet=nope&${q}`)).status).toBe(400);
-        expect((await fetch(`${gw.url}/v1/stream/moments?access_token=not-a-token`)).status).toBe(401);
-        expect((await fetch(`${gw.url}/v1/moments`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+        await run(gw);
       } finally {
         await gw?.close();
         await feed.stop();
       }
+    };
+
+    it('is refused on every route but the EventSource ones, which still take it', () => withGateway(async (gw) => {
+      const elsewhere = [`/v1/moments?${q}`, `/v1/wallets/${W}/summary?${q}`, `/v1/analyses/01ARZ3NDEKTSV4RRFFQ69G5FAV?${q}`, `/metrics?${q}`, `/health/detailed?${q}`];
+      const answers = [];
+      for (const path of elsewhere) {
+        const res = await fetch(`${gw.url}${path}`);
+        answers.push([path, res.status, ((await res.json().catch(() => ({}))) as { detail?: string }).detail]);
+      }
+      expect(answers).toEqual(elsewhere.map((path) => [path, 400, expect.stringMatching(/only on the EventSource routes/)]));
+      const ac = new AbortController();
+      const stream = await fetch(`${gw.url}/v1/stream/moments?${q}`, { signal: ac.signal });
+      expect(stream.status).toBe(200);
+      ac.abort();
+      expect((await fetch(`${gw.url}/v1/analyses/01ARZ3NDEKTSV4RRFFQ69G5FAV/stream?${q}`)).status).toBe(404); // authenticated, then not found
+      expect((await fetch(`${gw.url}/v1/stream/moments?wallet=nope&${q}`)).status).toBe(400);
+      expect((await fetch(`${gw.url}/v1/stream/moments?access_token=not-a-token`)).status).toBe(401);
+      expect((await fetch(`${gw.url}/v1/moments`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    }));
+
+    it('never reaches a log line, accepted, refused or invalid', async () => {
+      const lines: string[] = [];
+      const log = createLogger('oof-gateway', 'trace', new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } }));
+      await withGateway(async (gw) => {
+        for (const path of [`/v1/stream/moments?${q}`, `/v1/stream/moments?wallet=nope&${q}`, `/v1/moments?${q}`, `/v1/wallets/${W}/summary?${q}`, `/v1/stream/moments?access_token=not-a-token`]) {
+          const ac = new AbortController();
+          await fetch(`${gw.url}${path}`, { signal: ac.signal });
+          ac.abort();
+        }
+      }, log);
       const text = lines.join('');
-      expect(lines.length).toBeGreaterThan(10);
+      expect(lines.length).toBeGreaterThan(5);
       expect(text).not.toContain(token);
       expect(text).not.toContain(encodeURIComponent(token));
       expect(text).not.toContain(token.split('.')[2]!);

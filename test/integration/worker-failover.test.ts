@@ -72,7 +72,8 @@ describe('a killed worker', () => {
       const res = await postJson(`${gw.url}/v1/analyze`, { wallets: [wallet] });
       expect(res.status).toBe(202);
       const { analysisId } = await res.json();
-      // The first worker is inside detectWallet, waiting on the provider: kill it there.
+      // The first worker is inside the analysis (token registration asks Jupiter, detection the price history), waiting
+      // on the provider: kill it there. Either activity must be resumed by another worker within 30 s.
       await eventually(async () => (provider.held() > 0 ? true : undefined), 120_000, 100);
       first.kill('SIGKILL');
       const killedAt = Date.now();
@@ -81,7 +82,7 @@ describe('a killed worker', () => {
       const status = await eventually(async () => {
         const row = await db('analyses').where({ id: analysisId }).first();
         return row.status === 'completed' || row.status === 'failed' ? row.status : undefined;
-      }, 60_000, 200);
+      }, 150_000, 200); // long enough to see when the old 2 min heartbeat timeout would have resumed it
       const resumedInMs = Date.now() - killedAt;
       expect(status).toBe('completed');
       expect(resumedInMs).toBeLessThanOrEqual(30_000);
@@ -90,5 +91,5 @@ describe('a killed worker', () => {
       await second?.stop();
       await provider.close();
     }
-  }, 240_000);
+  }, 330_000);
 });
