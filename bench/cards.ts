@@ -17,7 +17,7 @@ import { createDb } from '../lib/db';
 import { spawnEntry, stopProcess, waitForHttp } from '../lib/processes';
 import { freePort } from '../lib/temporal-dev-server';
 import { startBenchEnv } from './env';
-import { atMost, compare, interleave, ratiosPass } from './ceiling';
+import { atMost, collectGarbage, compare, interleave, ratiosPass } from './ceiling';
 import { percentile, type BenchResult } from './machine';
 
 const KINDS: Moment['kind'][] = ['S2E', 'BHD', 'BadRoute', 'IdleYield'];
@@ -74,6 +74,7 @@ export async function cardsBench(opts: { renders?: number; pairs?: number; concu
   // Batches of `perPair` renders, ours then the one-line card, `pairs` times; each batch's p50 is one sample.
   const perPair = Math.max(1, Math.round(renders / pairs));
   const s = await interleave(pairs, async () => {
+    collectGarbage();
     const batch: number[] = [];
     for (let k = 0; k < perPair; k++, n++) {
       const t = performance.now();
@@ -84,6 +85,7 @@ export async function cardsBench(opts: { renders?: number; pairs?: number; concu
     times.push(...batch);
     return percentile(batch.sort((a, b) => a - b), 50);
   }, async () => {
+    collectGarbage();
     const batch: number[] = [];
     for (let k = 0; k < perPair; k++) {
       const t = performance.now();

@@ -1,3 +1,6 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
 /**
  * Ours beside a ceiling: what the same machine does at best on the same work, measured in the same process run and
  * interleaved with ours (A B A B …), so a noisy neighbour or a slower machine moves both sides alike. Absolute figures
@@ -33,6 +36,19 @@ export interface RatioTarget {
 }
 
 export const MIN_PAIRS = 3;
+
+let gc: (() => void) | undefined;
+/**
+ * A full collection before an in-process measurement, so neither side pays for the other's garbage (a plain pass
+ * of 0.3 s would otherwise absorb a collection of detection's gigabyte of young objects, and its ratio with it).
+ */
+export function collectGarbage(): void {
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as () => void;
+  }
+  gc();
+}
 
 export function median(xs: number[]): number {
   if (xs.length === 0) return NaN;
