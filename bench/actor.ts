@@ -19,6 +19,7 @@ import { MarketReplayServer } from '../lib/replay/market-server';
 import { OofWorkflows } from '../temporal/client';
 import { DEFAULTS } from '../temporal/config';
 import { startBenchEnv } from './env';
+import { atMost, reportRatio } from './ceiling';
 import type { BenchResult } from './machine';
 
 const SWAPS = Number(process.env.BENCH_ACTOR_SWAPS ?? 1000);
@@ -93,6 +94,11 @@ export async function actorBench(): Promise<BenchResult> {
         'incremental batches': modes.incremental ?? 0,
         'full re-runs': modes.full ?? 0,
         'history calls per warm batch': Number((historyCalls / Math.max(1, SWAPS - 1)).toFixed(2)),
+      },
+      // The first batch is this run's own ceiling: a batch with no history to grow with.
+      ratio: {
+        [`batch at swap ${SWAPS}`]: reportRatio(last, first, `batch ms at swap ${SWAPS} ÷ batch ms at swap 1`, atMost(1.5, 20, 'ms')),
+        'old path': reportRatio(oldMs, last, `old path ms at swap ${SWAPS + 1} ÷ batch ms at swap ${SWAPS}`),
       },
       target: `flat: batch at swap ${SWAPS} within 1.5× of swap 1 (+ 20 ms)`,
       pass: last <= first * 1.5 + 20,

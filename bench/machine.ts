@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { Pair, Ratio } from './ceiling';
 
 export function machine(): Record<string, string | number> {
   const cpus = os.cpus();
@@ -8,6 +9,8 @@ export function machine(): Record<string, string | number> {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
+    // Other sessions share the machine: the load when the run started says how much the absolute figures mean.
+    loadavg: os.loadavg().map((l) => l.toFixed(1)).join(' '),
     date: new Date().toISOString(),
   };
 }
@@ -18,9 +21,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
+/** See bench/ceiling.ts: plain figures and ours/ceiling pairs; the ratios and their targets decide `pass`. */
 export interface BenchResult {
   name: string;
-  figures: Record<string, number | string>;
+  figures: Record<string, number | string | Pair>;
+  ratio?: Record<string, Ratio>;
   target?: string;
   pass?: boolean;
 }

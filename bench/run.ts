@@ -1,5 +1,6 @@
 /** `npm run bench [-- name…] [-- --json]`: runs the benchmarks, prints their figures and the machine they ran on. */
 import { machine, type BenchResult } from './machine';
+import { formatRatio, isPair } from './ceiling';
 import { alertsBench } from './alerts';
 import { actorBench } from './actor';
 import { backfillBench } from './backfill';
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
       results.push(r);
       if (!json) {
         console.log(`${r.name}${r.pass === undefined ? '' : r.pass ? '  [target met]' : '  [TARGET MISSED]'}`);
-        for (const [k, v] of Object.entries(r.figures)) console.log(`  ${k.padEnd(28)} ${v}`);
+        for (const [k, v] of Object.entries(r.figures)) console.log(`  ${k.padEnd(28)} ${isPair(v) ? `ours ${v.ours} · ceiling ${v.ceiling}` : v}`);
+        for (const [k, v] of Object.entries(r.ratio ?? {})) console.log(`  ratio ${k}: ${formatRatio(v)}`);
         if (r.target) console.log(`  target: ${r.target}`);
         console.log();
       }

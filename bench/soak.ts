@@ -10,6 +10,7 @@ import { MarketReplayServer } from '../lib/replay/market-server';
 import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { fakeSignature, prng } from '../lib/replay/synthetic-history';
 import { lowFreePort } from '../lib/temporal-server';
+import { reportRatio } from './ceiling';
 import type { BenchResult } from './machine';
 
 const SECRET = 'soak-app-secret-soak-app-secret-0123456789ab';
@@ -179,6 +180,7 @@ export async function soakBench(): Promise<BenchResult> {
   const figures: Record<string, number | string> = { 'duration s': Math.round(durationMs / 1000), 'sse events received': sseEvents, 'transactions stored': stored, 'settings of their own': JSON.stringify(processEnv) };
   for (const [k, v] of [...statuses].sort()) figures[`responses ${k}`] = v;
   let flat = true;
+  const ratio: NonNullable<BenchResult['ratio']> = {};
   const perMinute = (pts: Array<[number, number]>) => {
     const warm = pts.filter(([t]) => t >= 1);
     return slope(warm.length >= 2 ? warm : pts);
@@ -200,8 +202,10 @@ export async function soakBench(): Promise<BenchResult> {
     figures[`${name}${unit} per min (last 3 min)`] = `${s.toFixed(2)} (${tail.toFixed(2)})`;
     // Flat: after the first minute's warm-up, RSS grows by less than 1 % of the process's size a minute.
     if (name.startsWith('rss ') && s > Math.max(2, pts[0]![1] * 0.01)) flat = false;
+    // Growth against the process's own size: the figure that travels between machines.
+    if (name.startsWith('rss ')) ratio[`${name} growth per min`] = reportRatio(s, pts[0]![1], 'MiB per minute after warm-up ÷ MiB at start');
   }
   const unexpected = [...statuses].filter(([k]) => !/ (200|202|302|304)$/.test(k) && k !== 'analyze 429').reduce((a, [, v]) => a + v, 0);
   figures['unexpected responses'] = unexpected;
-  return { name: 'soak', figures, target: 'RSS flat (< 1 %/min after warm-up) for every process; no error responses but the analyses limit (429)', pass: flat && unexpected === 0 };
+  return { name: 'soak', figures, ratio, target: 'RSS flat (< 1 %/min after warm-up) for every process; no error responses but the analyses limit (429)', pass: flat && unexpected === 0 };
 }

@@ -10,6 +10,7 @@ import { SCHEDULE_IDS, watchWorkflowId } from '../temporal/config';
 import type { RefreshResult } from '../activities/pricing/price-activities';
 import { Semaphore } from '../adapters/http/retry';
 import { spawnWorkerProcess, startBenchEnv } from './env';
+import { reportRatio } from './ceiling';
 import { percentile, type BenchResult } from './machine';
 
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
@@ -172,7 +173,13 @@ export async function watchesBench(opts: { mints?: number; sizes?: number[]; ref
     figures['Jupiter price calls'] = market.calls['/price/v3'] ?? 0;
     figures['worker RSS MB (max over the run)'] = Math.max(...rss);
     const idleCpu = sizes.map((s) => Number(figures[`${s}: idle refresh CPU ms`]));
+    const idleMs = Number(figures[`${sizes[sizes.length - 1]}: idle refresh ms (median of 3)`]);
     return {
+      ratio: {
+        'crossing p95': reportRatio(percentile(latencies, 95), refreshMs, 'crossing → SSE p95 ms ÷ refresh interval ms'),
+        'idle refresh work': reportRatio(idleMs, refreshMs, `idle refresh ms at ${sizes[sizes.length - 1]} watches ÷ refresh interval ms`),
+        'idle CPU growth': reportRatio(idleCpu[idleCpu.length - 1]!, idleCpu[0]!, `idle refresh CPU ms at ${sizes[sizes.length - 1]} ÷ at ${sizes[0]} watches (follows mints, not watches)`),
+      },
       name: `open watches (${sizes.join(' → ')} over ${mints} mints, one worker, refresh every ${refreshMs / 1000} s)`,
       figures,
       target: 'refresh time and CPU follow mints, not watches; RSS flat; crossing → SSE ≤ refresh interval + 2 s; ≤ 30 history events per watch',
