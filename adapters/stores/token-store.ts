@@ -93,13 +93,35 @@ export async function walletMints(db: Db, wallet: string): Promise<string[]> {
  * registry has not seen counts as unverified and unpriced.
  */
 export async function isSpam(db: Db, q: { mint: string; wallet: string }, deny: DenyList): Promise<boolean> {
-  const row = await tokenRow(db, q.mint);
-  if (denied(deny, { mint: q.mint, symbol: row?.symbol, name: row?.name })) return true;
+  return (await spamPairs(db, [q], deny)).has(pairKey(q));
+}
+
+export const pairKey = (q: { mint: string; wallet: string }) => `${q.wallet}|${q.mint}`;
+
+/**
+ * isSpam for many (wallet, mint) pairs in two queries, whatever their number (the alert dispatcher asks it for a
+ * whole outbox batch): the pairKeys of the pairs that are spam.
+ */
+export async function spamPairs(db: Db, pairs: Array<{ mint: string; wallet: string }>, deny: DenyList): Promise<Set<string>> {
+  const spam = new Set<string>();
+  if (!pairs.length) return spam;
+  const tokens = await tokenRows(db, pairs.map((p) => p.mint));
+  const unique = [...new Map(pairs.map((p) => [pairKey(p), p])).values()];
   const r = await db.raw(
-    `select bool_or(kind = 'transfer_in') as received, bool_or(kind = 'swap') as bought
-       from actions where wallet = ? and received_mint = ? and kind in ('transfer_in', 'swap')`,
-    [q.wallet, q.mint],
+    `select a.wallet, a.received_mint as mint, bool_or(a.kind = 'transfer_in') as received, bool_or(a.kind = 'swap') as bought
+       from actions a join unnest(?::text[], ?::text[]) as q(wallet, mint) on a.wallet = q.wallet and a.received_mint = q.mint
+      where a.kind in ('transfer_in', 'swap') group by a.wallet, a.received_mint`,
+    [unique.map((p) => p.wallet), unique.map((p) => p.mint)],
   );
-  const { received, bought } = r.rows[0] ?? {};
-  return isSpamToken({ unsolicited: Boolean(received) && !bought && !NEVER_UNSOLICITED.has(q.mint), verified: row?.verified ?? false, hasMarket: row?.hasMarket, denied: false });
+  const seen = new Map<string, { received: boolean; bought: boolean }>(r.rows.map((x: any) => [pairKey(x), { received: Boolean(x.received), bought: Boolean(x.bought) }]));
+  for (const p of unique) {
+    const row = tokens.get(p.mint);
+    const acts = seen.get(pairKey(p));
+    const spammy = denied(deny, { mint: p.mint, symbol: row?.symbol, name: row?.name }) || isSpamToken({
+      unsolicited: Boolean(acts?.received) && !acts?.bought && !NEVER_UNSOLICITED.has(p.mint),
+      verified: row?.verified ?? false, hasMarket: row?.hasMarket, denied: false,
+    });
+    if (spammy) spam.add(pairKey(p));
+  }
+  return spam;
 }
