@@ -13,6 +13,7 @@ import { createApp, type AppRole } from './app';
 import { listen } from './server';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import { AlertDispatcher } from './alerts/dispatcher';
+import { parseDenyList } from '../domain/tokens/spam';
 
 /** `gateway/main.ts` serves the API; `gateway/main.ts indexer` only the webhook receiver, on INDEXER_PORT. */
 async function main(): Promise<void> {
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [requestIdClientInterceptor] } });
   const dispatcher = new WebhookDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log });
   dispatcher.start();
-  const alertDispatcher = new AlertDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, perWindow: config.ALERTS_PER_HOUR, maxAttempts: config.ALERTS_MAX_ATTEMPTS });
+  const alertDispatcher = new AlertDispatcher({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log, perWindow: config.ALERTS_PER_HOUR, maxAttempts: config.ALERTS_MAX_ATTEMPTS, denyList: parseDenyList(config.tokenDenyList) });
   alertDispatcher.start();
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   const renderPool = role === 'api' ? new RenderPool() : undefined;

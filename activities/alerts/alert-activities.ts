@@ -58,7 +58,7 @@ export function createAlertActivities(deps: { db: Db; alerts?: AlertDeps; workfl
     return ApplicationFailure.create({ message: error, type: 'AlertDeliveryFailed', nonRetryable: !retryable, nextRetryDelay: retryable ? delay : undefined });
   }
 
-  return {
+  const activities = {
     /**
      * Records the delivery (once per key) and decides: send it now, or hold it because the destination's window is
      * full (its digest workflow is started), or skip it (destination paused or deleted). A retried call returns the
@@ -168,6 +168,20 @@ export function createAlertActivities(deps: { db: Db; alerts?: AlertDeps; workfl
       await db('alert_deliveries').where({ destination_id: input.destinationId, state: 'held', held_window: new Date(input.windowStartMs) })
         .whereIn(['moment_id', 'version'], rows.map((x: any) => [x.moment_id, x.version])).update({ state: 'digested' });
       return { held: rows.length };
+    },
+  };
+
+  return {
+    ...activities,
+    /**
+     * admitAlert, then sendAlert if it was admitted, as one activity: on a busy server each activity task is a
+     * schedule, a poll and a completion of its own plus a workflow task, and the hot path needs only one. Both halves
+     * are idempotent, so a retried attempt admits nothing twice and sends nothing already sent.
+     */
+    async deliverAlertNow(input: DeliverAlertInput): Promise<{ outcome: 'sent' | 'held' | 'failed' | 'skipped'; reason?: string }> {
+      const admission = await activities.admitAlert(input);
+      if (admission.decision !== 'send') return { outcome: admission.decision, ...(admission.reason ? { reason: admission.reason } : {}) };
+      return activities.sendAlert(input);
     },
   };
 }

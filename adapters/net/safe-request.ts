@@ -65,10 +65,16 @@ function once(url: URL, o: SafeRequestOptions): Promise<SafeResponse> {
         }
         chunks.push(c);
       });
+      res.on('end', () => clearTimeout(deadline));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`${url.host}: no answer within ${o.timeoutMs ?? 10_000} ms`)));
+    // `timeout` above only bounds silences: a receiver sending a byte now and then would hold the exchange open
+    // for as long as it liked, so the whole of it has a deadline too.
+    const timeoutMs = o.timeoutMs ?? 10_000;
+    const deadline = setTimeout(() => req.destroy(new Error(`${url.host}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('close', () => clearTimeout(deadline));
+    req.on('timeout', () => req.destroy(new Error(`${url.host}: no answer within ${timeoutMs} ms`)));
     req.on('error', (e) => reject(e instanceof OutboundBlockedError || e instanceof ResponseTooLargeError ? e : Object.assign(e, { url: url.toString() })));
     if (o.body !== undefined) req.end(o.body);
     else req.end();

@@ -93,34 +93,47 @@ export async function walletMints(db: Db, wallet: string): Promise<string[]> {
  * registry has not seen counts as unverified and unpriced.
  */
 export async function isSpam(db: Db, q: { mint: string; wallet: string }, deny: DenyList): Promise<boolean> {
-  return (await spamMints(db, q.wallet, [q.mint], deny)).has(q.mint);
+  return (await spamPairs(db, [q], deny)).has(pairKey(q));
+}
+
+export const pairKey = (q: { mint: string; wallet: string }) => `${q.wallet}|${q.mint}`;
+
+/**
+ * Which of these mints are spam for this wallet, judged as a whole-history run judges them (`markSpam`), from the
+ * stored actions: the live path, which sees only its batch, flags a moment the way the analysis would.
+ */
+export async function spamMints(db: Db, wallet: string, mints: string[], deny?: DenyList, exempt: Iterable<string> = []): Promise<Set<string>> {
+  const spam = await spamPairs(db, mints.map((mint) => ({ wallet, mint })), deny, exempt);
+  return new Set(mints.filter((mint) => spam.has(pairKey({ wallet, mint }))));
 }
 
 /**
- * Which of these mints are spam for this wallet, judged as a whole-history run judges them (`markSpam`): denied, or
- * unsolicited (received by transfer, never bought) and neither verified nor traded — from the stored actions, so the
- * live path, which sees only its batch, flags a moment the way the analysis would.
+ * isSpam for many (wallet, mint) pairs in two queries, whatever their number (the alert dispatcher asks it for a
+ * whole outbox batch): the pairKeys of the pairs that are spam — denied, or unsolicited (received by transfer, never
+ * bought; `exempt` mints and SOL/stablecoins never are) and neither verified nor traded anywhere.
  */
-export async function spamMints(db: Db, wallet: string, mints: string[], deny?: DenyList, exempt: Iterable<string> = []): Promise<Set<string>> {
-  const unique = [...new Set(mints)];
-  const out = new Set<string>();
-  if (!unique.length) return out;
-  const rows = await tokenRows(db, unique);
+export async function spamPairs(db: Db, pairs: Array<{ mint: string; wallet: string }>, deny?: DenyList, exempt: Iterable<string> = []): Promise<Set<string>> {
+  const spam = new Set<string>();
+  if (!pairs.length) return spam;
+  const tokens = await tokenRows(db, pairs.map((p) => p.mint));
+  const unique = [...new Map(pairs.map((p) => [pairKey(p), p])).values()];
   const r = await db.raw(
-    `select received_mint as mint, bool_or(kind = 'transfer_in') as received, bool_or(kind = 'swap') as bought
-       from actions where wallet = ? and received_mint = any(?) and kind in ('transfer_in', 'swap') group by received_mint`,
-    [wallet, unique],
+    `select a.wallet, a.received_mint as mint, bool_or(a.kind = 'transfer_in') as received, bool_or(a.kind = 'swap') as bought
+       from actions a join unnest(?::text[], ?::text[]) as q(wallet, mint) on a.wallet = q.wallet and a.received_mint = q.mint
+      where a.kind in ('transfer_in', 'swap') group by a.wallet, a.received_mint`,
+    [unique.map((p) => p.wallet), unique.map((p) => p.mint)],
   );
-  const seen = new Map<string, { received: boolean; bought: boolean }>(r.rows.map((x: any) => [x.mint, { received: Boolean(x.received), bought: Boolean(x.bought) }]));
+  const seen = new Map<string, { received: boolean; bought: boolean }>(r.rows.map((x: any) => [pairKey(x), { received: Boolean(x.received), bought: Boolean(x.bought) }]));
   const never = new Set([...NEVER_UNSOLICITED, ...exempt]);
-  for (const mint of unique) {
-    const row = rows.get(mint);
-    const s = seen.get(mint);
-    const spam = isSpamToken({
-      unsolicited: Boolean(s?.received) && !s?.bought && !never.has(mint), verified: row?.verified ?? false, hasMarket: row?.hasMarket,
-      denied: deny ? denied(deny, { mint, symbol: row?.symbol, name: row?.name }) : false,
+  for (const p of unique) {
+    const row = tokens.get(p.mint);
+    const acts = seen.get(pairKey(p));
+    const spammy = isSpamToken({
+      unsolicited: Boolean(acts?.received) && !acts?.bought && !never.has(p.mint),
+      verified: row?.verified ?? false, hasMarket: row?.hasMarket,
+      denied: deny ? denied(deny, { mint: p.mint, symbol: row?.symbol, name: row?.name }) : false,
     });
-    if (spam) out.add(mint);
+    if (spammy) spam.add(pairKey(p));
   }
-  return out;
+  return spam;
 }

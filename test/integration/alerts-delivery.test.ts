@@ -10,7 +10,9 @@ import { AlertDispatcher } from '../../gateway/alerts/dispatcher';
 import { AlertReceivers } from '../helpers/alert-receivers';
 import { eventually, startTestWorker, testConfig, testLog, uniqueQueue, useDbAndTemporal } from '../helpers/env';
 import { postJson, startTestGateway, type TestGateway } from '../helpers/gateway';
-import { tokensFor } from '../../adapters/stores/token-store';
+import { tokensFor, upsertTokens } from '../../adapters/stores/token-store';
+import { parseDenyList } from '../../domain/tokens/spam';
+import { storeHistory } from '../helpers/store-history';
 
 const KEY = randomBytes(32).toString('hex');
 const BASE = 'https://oof.test';
@@ -18,6 +20,9 @@ const SOL = 'So11111111111111111111111111111111111111112';
 const BOT = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ';
 /** A fresh wallet per test: destinations and moments of one test never meet another's. */
 const wallet = () => bs58.encode(randomBytes(32));
+/** TOKEN_DENYLIST of the dispatcher: one mint, and a pattern on symbol and name. */
+const DENIED = bs58.encode(randomBytes(32));
+const DENY = parseDenyList([DENIED, '/rugpull/']);
 
 function moment(w: string, over: Partial<Moment> = {}): Moment {
   const sig = over.signature ?? `sig${w.slice(0, 6)}`;
@@ -50,7 +55,7 @@ describe('alert delivery', () => {
     alerts = { box: new SecretBox(Buffer.from(KEY, 'hex')), sender: { policy: { requireHttps: false, allowLoopback: true }, telegramBaseUrl: receivers.url, timeoutMs: 3000 }, publicBaseUrl: BASE };
     worker = await startTestWorker(queue, t.db, { alerts });
     gw = await startTestGateway(testConfig({ TEMPORAL_TASK_QUEUE: queue, ALERTS_ENCRYPTION_KEY: KEY }), t.db, t.client);
-    dispatcher = new AlertDispatcher({ db: t.db, temporal: t.client, taskQueue: queue, log: testLog, perWindow, windowMs, maxAttempts: 4, retryBaseMs: 200, retryMaxMs: 1000, idleMs: 100 });
+    dispatcher = new AlertDispatcher({ db: t.db, temporal: t.client, taskQueue: queue, log: testLog, perWindow, windowMs, maxAttempts: 4, retryBaseMs: 200, retryMaxMs: 1000, idleMs: 100, denyList: DENY });
     dispatcher.start();
   }, 60_000);
   t.beforeClose(async () => {
@@ -214,6 +219,31 @@ describe('alert delivery', () => {
     }
     expect((await status(hook.id)).deliveriesLastDay).toMatchObject({ sent: single.length, digested: inDigests.length });
   }, 60_000);
+
+  it('alerts nobody for a spam token\'s moment: flagged by detection, airdropped (as a watch publishes it), or deny-listed', async () => {
+    const w = wallet();
+    await register({ kind: 'webhook', url: `${receivers.url}/spam/${w}`, wallets: [w] });
+    // Sent to the wallet by transfer and never bought by it; the registry knows nothing about it.
+    const airdropped = bs58.encode(randomBytes(32));
+    await storeHistory(t.db, [{ signature: `air${w.slice(0, 8)}`, slot: 1, blockTime: '2025-02-28T00:00:00Z', wallet: w, failed: false, feeLamports: '0', feePayer: bs58.encode(randomBytes(32)), actions: [{ kind: 'transfer_in', sent: null, received: { mint: airdropped, amount: '1000000' } }] }]);
+    const named = bs58.encode(randomBytes(32));
+    await upsertTokens(t.db, [{ mint: named, symbol: 'RUG', name: 'Rugpull Inu', verified: false, tags: [], source: 'test' }]);
+    const spam = [
+      moment(w, { signature: 'sigflagged', spam: true }),
+      moment(w, { signature: 'sigairdrop', mint: airdropped }),
+      moment(w, { signature: 'sigdenied', mint: DENIED }),
+      moment(w, { signature: 'signamed', mint: named }),
+    ];
+    await upsertMoments(t.db, spam);
+    const real = moment(w, { signature: 'sigreal' });
+    await upsertMoments(t.db, [real]);
+    await eventually(async () => (receivers.to(`/spam/${w}`).length >= 1 ? true : undefined), 20_000);
+    await settle();
+    expect(receivers.to(`/spam/${w}`).map((r) => r.json.moment?.id ?? r.json.type)).toEqual([real.id]);
+    // Not held, skipped or failed either: no delivery was started for them at all, and their events are done.
+    expect(await t.db('alert_deliveries').whereIn('moment_id', spam.map((m) => m.id)).count({ n: '*' }).first()).toEqual({ n: '0' });
+    expect(await t.db('moment_events').whereIn('moment_id', spam.map((m) => m.id)).whereNull('alerts_dispatched_at').count({ n: '*' }).first()).toEqual({ n: '0' });
+  }, 40_000);
 
   it('a retried send activity sends once: the outcome is recorded as the receiver answers', async () => {
     const w = wallet();

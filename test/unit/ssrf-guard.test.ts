@@ -45,6 +45,13 @@ describe('safeRequest', () => {
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       if (req.url === '/big') return res.end(Buffer.alloc(64 * 1024));
+      if (req.url === '/trickle') {
+        // Never idle for long, never done: a receiver that holds a delivery open a byte at a time.
+        res.writeHead(200);
+        const timer = setInterval(() => res.write('.'), 50);
+        res.on('close', () => clearInterval(timer));
+        return undefined;
+      }
       if (req.url === '/redirect-internal') {
         res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' });
         return res.end();
@@ -74,6 +81,12 @@ describe('safeRequest', () => {
     await expect(safeRequest(`http://hooks.example.com:${port}/x`, { policy: rebinding })).rejects.toThrow(/resolves to a refused address/);
     const resolvesLoopback: OutboundPolicy = { ...rebinding, allowLoopback: true };
     expect((await safeRequest(`http://hooks.example.com:${port}/x`, { policy: resolvesLoopback })).status).toBe(200);
+  });
+
+  it('bounds the whole exchange in time, not only the silences between bytes', async () => {
+    const started = Date.now();
+    await expect(safeRequest(`${base}/trickle`, { policy: TEST_POLICY, timeoutMs: 300 })).rejects.toThrow(/no answer within 300 ms/);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('checks every redirect hop again and bounds the body', async () => {
