@@ -8,6 +8,7 @@ import type { Logger } from '../../lib/logger';
 import { OofWorkflows } from '../../temporal/client';
 import { DEFAULTS } from '../../temporal/config';
 import { OutboxPoller } from '../../lib/outbox-poller';
+import { runBounded } from '../../lib/run-bounded';
 import { pairKey, spamPairs } from '../../adapters/stores/token-store';
 import { parseDenyList, type DenyList } from '../../domain/tokens/spam';
 
@@ -80,22 +81,4 @@ export class AlertDispatcher extends OutboxPoller {
       return events.length;
     });
   }
-}
-
-/** Runs the tasks with at most `limit` in flight; the first failure fails the whole (after the others settle). */
-async function runBounded(tasks: Array<() => Promise<unknown>>, limit: number): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const lane = async () => {
-    while (next < tasks.length) {
-      const t = tasks[next++]!;
-      try {
-        await t();
-      } catch (e) {
-        failure ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
-  if (failure) throw failure;
 }
