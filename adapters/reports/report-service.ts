@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { D } from '../../domain/money';
 import { computeReport } from '../../domain/report/compute';
 import { reportView, scoreDays, tradesCsv, walletCardUrl, walletCardVersion, latestWalletCardUrl, walletSharePath, type ReportMoment, type WalletReportView } from '../../domain/report/view';
 import type { Db } from '../../lib/db';
@@ -65,7 +66,7 @@ export async function computeAndStoreReport(db: Db, q: ReportQuery, o: { trades?
   const result = computeReport({ wallets: q.wallets, transactions: txs, prices, nowMs, fromMs: q.fromMs, timeline: true, detail: o.trades === true });
   const moments: ReportMoment[] = momentRows.map((r: any) => ({
     id: r.id, kind: r.kind, wallet: r.wallet, mint: r.mint, signature: r.signature, at: new Date(r.at).toISOString(),
-    missedUsd: String(r.missed_usd), severity: String(r.severity),
+    missedUsd: new D(r.missed_usd).toFixed(), severity: new D(r.severity).toFixed(),
   }));
   const firstMs = txs.find((t) => Number.isFinite(t.atMs))?.atMs;
   const input = { result, moments, fromMs: q.fromMs, tokens, firstMs };
