@@ -27,6 +27,7 @@ import { webRouter } from './routes/web';
 import { alertsRouter } from './routes/alerts';
 import { shareRouter } from './routes/share';
 import { reportsRouter } from './routes/reports';
+import { walletCardsRouter } from './routes/wallet-cards';
 import { ReportResolver } from './reports/report-resolver';
 import { OofWorkflows } from '../temporal/client';
 import { SecretBox } from '../adapters/alerts/secret-box';
@@ -183,6 +184,8 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(tokenLogos.routes()).use(tokenLogos.allowedMethods());
   const share = shareRouter({ db: d.db, publicBaseUrl: d.config.PUBLIC_BASE_URL?.replace(/\/$/, ''), cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined, isPrivate: (w) => policy.isPrivate(w) });
   app.use(share.routes()).use(share.allowedMethods());
+  const walletCards = walletCardsRouter({ store, resolver: reportResolver, isPrivate: (w) => policy.isPrivate(w), publicBaseUrl: d.config.PUBLIC_BASE_URL?.replace(/\/$/, ''), cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined });
+  app.use(walletCards.routes()).use(walletCards.allowedMethods());
   app.use(async (ctx, next) => {
     if (!ctx.path.startsWith('/v1/')) return next();
     await limits.perAddress(ctx);
@@ -205,6 +208,6 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(tokens.routes()).use(tokens.allowedMethods());
   const reports = reportsRouter({ db: d.db, policy, resolver: reportResolver, maxWallets: d.config.MAX_WALLETS_PER_ANALYSIS });
   app.use(reports.routes()).use(reports.allowedMethods());
-  routeTable.set(app, [health, webhook, cards, tokenLogos, analyses, moments, wallets, alerts, tokens, reports].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
+  routeTable.set(app, [health, webhook, cards, tokenLogos, walletCards, analyses, moments, wallets, alerts, tokens, reports].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
   return app;
 }

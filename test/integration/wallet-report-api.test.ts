@@ -146,6 +146,29 @@ describe('wallet report API', () => {
     expect(days.days.at(-1)).toEqual(after.scoreHistory.at(-1));
   });
 
+  it('draws the wallet card (versioned, immutable) and its share page', async () => {
+    const view = await (await as('alice', `/v1/wallets/${W1}/report`)).json();
+    const png = await fetch(`${gw.url}${view.card.url}`);
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(png.headers.get('cache-control')).toMatch(/immutable/);
+    const bytes = Buffer.from(await png.arrayBuffer());
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1200, 630]);
+    expect(bytes.toString('latin1')).toContain(`OOF score ${view.oof.score}`);
+    const latest = await fetch(`${gw.url}${view.card.latestUrl}`, { redirect: 'manual' });
+    expect(latest.status).toBe(302);
+    expect(latest.headers.get('location')).toBe(view.card.url);
+    const page = await fetch(`${gw.url}${view.card.shareUrl}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const meta of ['og:image', 'twitter:image']) expect(html).toContain(`content="${gw.url}${view.card.url}"`.replace('content=', '') && `"${meta}" content="${gw.url}${view.card.url}"`);
+    expect(html).toContain('name="twitter:card" content="summary_large_image"');
+    expect(html).toMatch(/name="fc:miniapp" content="[^"]*launch_miniapp/);
+    expect(html).toContain('-$30');
+    expect((await fetch(`${gw.url}/v1/cards/wallet/nope.png`)).status).toBe(400);
+  });
+
   it('leaves a large history to the worker (through the typed client) and serves what it stored', async () => {
     const queue = uniqueQueue('report-worker');
     const worker = await startTestWorker(queue, db);
