@@ -9,6 +9,7 @@ import { cliStartupBench } from './cli-startup';
 import { detectBench } from './detect';
 import { momentsApiBench } from './moments-api';
 import { parseBench } from './parse';
+import { reportBench } from './report';
 import { soakBench } from './soak';
 import { sseBench } from './sse';
 import { watchesBench } from './watches';
@@ -29,6 +30,7 @@ const BENCHES: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   actor: () => actorBench(),
   live: () => liveBench(),
   'live-demo': () => liveDemoBench(),
+  report: () => reportBench({ actions: Number(process.env.BENCH_REPORT_ACTIONS ?? 100_000) }),
 };
 
 async function main(): Promise<void> {

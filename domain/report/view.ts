@@ -5,6 +5,7 @@ import type { MomentKind } from '../detection/moment';
 import { ZERO, type Dec } from '../money';
 import type { TokenView } from '../tokens/token';
 import { usdText } from './compute';
+import { usd36Text, usd36ToDec } from './usd';
 import { dailyScores, oofScore, type ScoredMoment } from './score';
 import type { MatchedPart, PnlStep, Report, ReportResult } from './types';
 
@@ -31,23 +32,34 @@ const isoOr = (ms: number) => (Number.isFinite(ms) ? iso(ms) : '');
 const DAY_MS = 86_400_000;
 
 /** The cumulative-PnL line, thinned to at most `max` points (the last step of each bucket: the line's true value there). */
-export function pnlChart(timeline: PnlStep[], max = CHART_POINTS): Array<[number, Dec]> {
+export function pnlChart(timeline: PnlStep[], max = CHART_POINTS): Array<[number, bigint]> {
   const sorted = timeline.slice().sort((a, b) => a.atMs - b.atMs);
-  const out: Array<[number, Dec]> = [];
+  const out: Array<[number, bigint]> = [];
   if (!sorted.length) return out;
   const t0 = sorted[0]!.atMs;
   const span = Math.max(1, sorted[sorted.length - 1]!.atMs - t0);
-  let acc: Dec = ZERO;
+  let acc = 0n;
   let bucket = -1;
   for (const s of sorted) {
-    if (s.realizedUsd.isZero() && s.feesUsd.isZero()) continue;
-    acc = acc.plus(s.realizedUsd).minus(s.feesUsd);
+    if (s.realized36 === 0n && s.fees36 === 0n) continue;
+    acc += s.realized36 - s.fees36;
     const b = Math.min(max - 1, Math.floor(((s.atMs - t0) / span) * max));
     if (b === bucket) out[out.length - 1] = [s.atMs, acc];
     else out.push([s.atMs, acc]);
     bucket = b;
   }
   return out;
+}
+
+/** Volume traded per UTC day (the end of the day as its time), in time order: what the daily score reads. */
+function dailyVolume(timeline: PnlStep[]): Array<[number, Dec]> {
+  const byDay = new Map<number, bigint>();
+  for (const s of timeline) {
+    if (s.volume36 === 0n) continue;
+    const day = Math.floor(s.atMs / DAY_MS);
+    byDay.set(day, (byDay.get(day) ?? 0n) + s.volume36);
+  }
+  return [...byDay.entries()].sort((a, b) => a[0] - b[0]).map(([d, v]) => [d * DAY_MS, usd36ToDec(v)]);
 }
 
 /** What a wallet card shows; a change of any of it is a new card version. */
@@ -101,7 +113,7 @@ export function reportView(i: ViewInput): WalletReportView {
   const moments = i.moments.filter((m) => Date.parse(m.at) <= nowMs && (from === undefined || Date.parse(m.at) >= from));
   const missed = moments.reduce<Dec>((a, m) => a.plus(m.missedUsd), ZERO);
   const score = oofScore(moments, i.result.report.totals.volumeUsd, nowMs);
-  const volume = i.result.timeline.filter((s) => !s.volumeUsd.isZero()).map((s) => [s.atMs, s.volumeUsd] as [number, Dec]).sort((a, b) => a[0] - b[0]);
+  const volume = dailyVolume(i.result.timeline);
   const firstMs = from ?? i.firstMs ?? volume[0]?.[0] ?? nowMs;
   const days = dailyScores(moments, volume, Math.max(firstMs, nowMs - 365 * DAY_MS), nowMs);
   const tokens: Record<string, TokenView> = {};
@@ -115,7 +127,7 @@ export function reportView(i: ViewInput): WalletReportView {
     to: i.result.report.now,
     oof: { score: score.score, missedUsd: usdText(missed), moments: moments.length, worstMoment: worstMoment(moments) },
     scoreHistory: days.map((d) => ({ day: d.day, score: d.score })),
-    chart: pnlChart(i.result.timeline).map(([t, v]) => [iso(t), usdText(v)]),
+    chart: pnlChart(i.result.timeline).map(([t, v]) => [iso(t), usd36Text(v)]),
     tokens,
     card: null,
   };
@@ -125,7 +137,7 @@ export function reportView(i: ViewInput): WalletReportView {
 /** The daily scores of one wallet's report, for wallet_score_history. */
 export function scoreDays(i: ViewInput) {
   const nowMs = Date.parse(i.result.report.now);
-  const volume = i.result.timeline.filter((s) => !s.volumeUsd.isZero()).map((s) => [s.atMs, s.volumeUsd] as [number, Dec]).sort((a, b) => a[0] - b[0]);
+  const volume = dailyVolume(i.result.timeline);
   const firstMs = i.firstMs ?? volume[0]?.[0] ?? nowMs;
   return dailyScores(i.moments, volume, Math.max(firstMs, nowMs - 365 * DAY_MS), nowMs);
 }
