@@ -8,7 +8,7 @@ import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import { temporalClient, startTestWorker, testConfig, testDb, uniqueQueue } from '../helpers/env';
 import { FakeDynamic } from '../helpers/dynamic';
-import { postJson, startGatewayWith, type TestGateway } from '../helpers/gateway';
+import { startGatewayWith, type TestGateway } from '../helpers/gateway';
 import { storeHistory } from '../helpers/store-history';
 
 const wallet = () => bs58.encode(randomBytes(32));
