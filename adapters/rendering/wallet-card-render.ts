@@ -13,7 +13,7 @@ export async function renderWalletCard(v: WalletCardData, o: { version: string }
   const svg = chart ? laidOut.replace(/<\/svg>\s*$/, `${chart}</svg>`) : laidOut;
   const png = Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: CARD_WIDTH }, font: { loadSystemFonts: false } }).render().asPng());
   return addPngText(png, {
-    Title: `wallet report: ${humanUsd(v.totals.netPnlUsd)} net, OOF score ${v.oof.score} (${v.wallets.map(shortAddress).join(', ')})`,
+    Title: `wallet report: ${v.totals.netPnlUsd.startsWith('-') ? '−' : '+'}${humanUsd(v.totals.netPnlUsd.replace(/^-/, ''))} net, OOF score ${v.oof.score} (${v.wallets.map(shortAddress).join(', ')})`,
     Software: 'OOF',
     Wallet: v.wallets.join(','),
     'Card-Version': o.version,

@@ -13,7 +13,8 @@ import { intentLinks, renderSharePage, type SharePage } from '../share/share-pag
 
 export interface WalletCardsDeps { store: CardStore; resolver: ReportResolver; isPrivate: (wallet: string) => Promise<boolean>; publicBaseUrl?: string; cardOrigin?: string }
 
-const cardKey = (wallet: string, version: string) => `cards/wallet/${wallet}-${version}.png`;
+// The card store keeps one flat namespace of cards (moment ids are ULIDs, so no wallet key can meet one).
+const cardKey = (wallet: string, version: string) => `cards/wallet-${wallet}-${version}.png`;
 const signed = (v: string) => `${new D(v).isNegative() ? '−' : '+'}${humanUsd(new D(v).abs().toFixed())}`;
 
 /** A wallet's report as its share page: the versioned card, the totals in words, intent links. */

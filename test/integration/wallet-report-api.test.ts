@@ -165,7 +165,7 @@ describe('wallet report API', () => {
     for (const meta of ['og:image', 'twitter:image']) expect(html).toContain(`"${meta}" content="${gw.url}${view.card.url}"`);
     expect(html).toContain('name="twitter:card" content="summary_large_image"');
     expect(html).toMatch(/name="fc:miniapp" content="[^"]*launch_miniapp/);
-    expect(html).toContain('-$30');
+    expect(html).toContain('−$30 net');
     expect((await fetch(`${gw.url}/v1/cards/wallet/nope.png`)).status).toBe(400);
   });
 
