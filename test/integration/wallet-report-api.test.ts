@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import bs58 from 'bs58';
 import { momentId, type Moment } from '../../domain/detection/moment';
 import { upsertMoments } from '../../adapters/stores/moments-store';
@@ -167,6 +169,32 @@ describe('wallet report API', () => {
     expect(html).toMatch(/name="fc:miniapp" content="[^"]*launch_miniapp/);
     expect(html).toContain('−$30 net');
     expect((await fetch(`${gw.url}/v1/cards/wallet/nope.png`)).status).toBe(400);
+  });
+
+  it('oof report --wallet W --csv reads the same exports from the gateway', async () => {
+    const token = await dynamic.token('alice-0000-4000-8000-000000000001', [W1, W2]);
+    const oof = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/oof.js'), 'report', ...args, '--gateway', gw.url, '--token', token]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (b) => { stdout += b; });
+      child.stderr.on('data', (b) => { stderr += b; });
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    const [csv, trades, json, refused] = await Promise.all([
+      oof(['--wallet', W1, '--csv']),
+      oof(['--wallet', W1, '--wallet', W2, '--csv', '--trades']),
+      oof(['--wallet', W1]),
+      oof(['--wallet', W3, '--csv']),
+    ]);
+    expect(csv).toMatchObject({ code: 0, stderr: '' });
+    expect(csv.stdout).toBe(await (await as('alice', `/v1/wallets/${W1}/report.csv`)).text());
+    expect(trades.code).toBe(0);
+    expect(trades.stdout).toBe(await (await post('alice', '/v1/reports?export=trades', { wallets: [W1, W2] }, { accept: 'text/csv' })).text());
+    expect(trades.stdout.split('\n').filter((l) => l.includes(',sell,'))).toHaveLength(2);
+    expect(JSON.parse(json.stdout).totals).toEqual((await (await as('alice', `/v1/wallets/${W1}/report`)).json()).totals);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^oof: report: 403 /);
   });
 
   it('leaves a large history to the worker (through the typed client) and serves what it stored', async () => {
