@@ -90,6 +90,13 @@ export async function reportBench(opts: { actions?: number; mints?: number; runs
     }
     const ceilingMs = median(ceiling);
 
+    // What Postgres gives (only the price points the rule picks) must report exactly what the full series do.
+    {
+      const txs = await loadReportHistory(db, [wallet], nowMs);
+      const fromDb = computeReport({ wallets: [wallet], transactions: txs, prices: await loadReportPrices(db, priceNeeds(txs), mintsOf(txs), nowMs), nowMs }).report;
+      const inMemory = computeReport({ wallets: [wallet], transactions: h.transactions, prices: h.prices, nowMs }).report;
+      if (JSON.stringify(fromDb) !== JSON.stringify(inMemory)) throw new Error('the report from Postgres differs from the one from the full price series');
+    }
     // Where an uncached report's time goes, step by step, in this process.
     const steps = { history: [] as number[], prices: [] as number[], compute: [] as number[], whole: [] as number[] };
     for (let r = 0; r < 3; r++) {

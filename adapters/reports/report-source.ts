@@ -59,89 +59,121 @@ export async function loadReportHistory(db: Db, wallets: string[], nowMs: number
   return out;
 }
 
-/** Every (mint, instant) the report may ask a price of: fees (SOL), swap legs without a stable side, transfers in. */
-export function priceNeeds(txs: ReportTx[]): Map<string, number[]> {
-  const needs = new Map<string, number[]>();
-  const need = (mint: string, at: number) => {
-    if (STABLECOINS.has(mint) || !Number.isFinite(at)) return;
-    let list = needs.get(mint);
-    if (!list) needs.set(mint, (list = []));
-    if (list[list.length - 1] !== at) list.push(at);
-  };
+/**
+ * The prices the report may ask for, as chains: each (instant, mints in the order rule 4 tries them) — a fee's SOL,
+ * a transfer in's mint, a swap's SOL leg then its sent then its received leg (none for a swap with a stable leg).
+ * A later mint of a chain is needed only when the earlier ones have no price then.
+ */
+export function priceNeeds(txs: ReportTx[]): Array<{ at: number; mints: string[] }> {
+  const chains: Array<{ at: number; mints: string[] }> = [];
   for (const tx of txs) {
-    if (tx.feeLamports !== '0') need(WSOL_MINT, tx.atMs);
+    if (!Number.isFinite(tx.atMs)) continue;
+    if (tx.feeLamports !== '0') chains.push({ at: tx.atMs, mints: [WSOL_MINT] });
     if (tx.failed) continue;
     for (const a of tx.actions) {
       if (a.kind === 'swap') {
         if ((a.sent && STABLECOINS.has(a.sent.mint)) || (a.received && STABLECOINS.has(a.received.mint))) continue;
-        if (a.sent) need(a.sent.mint, tx.atMs);
-        if (a.received) need(a.received.mint, tx.atMs);
-      } else if (a.received) {
-        need(a.received.mint, tx.atMs);
+        const order: string[] = [];
+        if (a.sent?.mint === WSOL_MINT || a.received?.mint === WSOL_MINT) order.push(WSOL_MINT);
+        for (const leg of [a.sent, a.received]) if (leg && !order.includes(leg.mint)) order.push(leg.mint);
+        if (order.length) chains.push({ at: tx.atMs, mints: order });
+      } else if (a.received && !STABLECOINS.has(a.received.mint)) {
+        chains.push({ at: tx.atMs, mints: [a.received.mint] });
       }
     }
   }
-  return needs;
+  return chains;
 }
 
 /**
- * Prices as design §6 reads them at the given instants, without reading every point: for each instant only the
- * point the rule picks (the latest at or before it within 2 h, else the earliest after within 2 h) — a series of
- * those points answers those instants exactly as the full one would. Mints priced very often get their full series.
- * Every mint in `mints` also gets its latest point at or before now (the positions' price).
+ * Prices as design §6 reads them at the instants the report asks, without reading every point: for each instant only
+ * the point the rule picks (the latest at or before it within 2 h, else the earliest after within 2 h) — a series of
+ * those points answers those instants exactly as the full one would. In rounds along each chain: the next mint is
+ * asked only where the ones before have no price. A mint asked very often gets its full series instead. Every mint
+ * in `mints` also gets its latest point at or before now (the positions' price).
  */
-export async function loadReportPrices(db: Db, needs: Map<string, number[]>, mints: string[], nowMs: number): Promise<Map<string, PriceSeries>> {
+export async function loadReportPrices(db: Db, chains: Array<{ at: number; mints: string[] }>, mints: string[], nowMs: number): Promise<Map<string, PriceSeries>> {
   const points = new Map<string, Array<[number, string]>>();
-  const add = (mint: string, ms: number, usd: string) => {
-    let list = points.get(mint);
-    if (!list) points.set(mint, (list = []));
-    list.push([ms, usd]);
+  const add = (rows: unknown[][]) => {
+    for (const r of rows) {
+      const mint = r[0] as string;
+      let list = points.get(mint);
+      if (!list) points.set(mint, (list = []));
+      list.push([r[1] as number, r[2] as string]);
+    }
   };
-  const probeMints: string[] = [];
-  const probeTimes: Date[] = [];
-  const full: string[] = [];
-  for (const [mint, times] of needs) {
-    if (times.length > MAX_PROBES_PER_MINT) {
-      full.push(mint);
-      continue;
+  const full = new Set<string>();
+  const series = new Map<string, PriceSeries>();
+  const build = () => {
+    series.clear();
+    for (const [mint, pts] of points) series.set(mint, new PriceSeries(pts));
+  };
+  const probed = new Set<string>();
+  let pending = chains.map((c) => ({ ...c, next: 0 }));
+  for (let round = 0; pending.length; round++) {
+    const asked = new Map<string, Set<number>>();
+    for (const c of pending) {
+      const mint = c.mints[c.next]!;
+      if (full.has(mint) || probed.has(`${mint}|${c.at}`)) continue;
+      let set = asked.get(mint);
+      if (!set) asked.set(mint, (set = new Set()));
+      set.add(c.at);
     }
-    for (const t of new Set(times)) {
-      probeMints.push(mint);
-      probeTimes.push(new Date(t));
+    const probeMints: string[] = [];
+    const probeTimes: Date[] = [];
+    const fullNow: string[] = [];
+    for (const [mint, times] of asked) {
+      if (times.size > MAX_PROBES_PER_MINT) {
+        fullNow.push(mint);
+        full.add(mint);
+        continue;
+      }
+      for (const t of times) {
+        probeMints.push(mint);
+        probeTimes.push(new Date(t));
+        probed.add(`${mint}|${t}`);
+      }
     }
+    const reads: Array<Promise<void>> = [];
+    // At an instant with points from several sources, one wins, the same one everywhere: the first source by name.
+    if (probeMints.length) {
+      reads.push(arrayQuery(db,
+        `select distinct q.mint, p.ts_ms, p.usd
+           from unnest($1::text[], $2::timestamptz[]) as q(mint, t)
+           cross join lateral (
+             (select (extract(epoch from ts) * 1000)::float8 as ts_ms, usd::text as usd from price_points
+               where mint = q.mint and ts <= q.t and ts >= q.t - make_interval(secs => $3) order by ts desc, source limit 1)
+             union all
+             (select (extract(epoch from ts) * 1000)::float8, usd::text from price_points
+               where mint = q.mint and ts > q.t and ts <= q.t + make_interval(secs => $3) order by ts, source limit 1)
+             limit 1) p`,
+        [probeMints, probeTimes, STALE_MS / 1000]).then(add));
+    }
+    if (fullNow.length) {
+      reads.push(arrayQuery(db,
+        `select distinct on (mint, ts) mint, (extract(epoch from ts) * 1000)::float8, usd::text from price_points
+          where mint = any($1) and ts <= $2 order by mint, ts, source`,
+        [fullNow, new Date(nowMs + STALE_MS)]).then(add));
+    }
+    await Promise.all(reads);
+    build();
+    // A chain is done at the first mint priced at its instant; the others move on to their next mint.
+    pending = pending.filter((c) => {
+      const s = series.get(c.mints[c.next]!);
+      if (s && s.indexAt(c.at, STALE_MS) !== undefined) return false;
+      c.next++;
+      return c.next < c.mints.length;
+    });
   }
-  // At an instant with points from several sources, one wins, the same one everywhere: the first source by name.
-  const reads: Array<Promise<void>> = [];
-  if (probeMints.length) {
-    reads.push(arrayQuery(db,
-      `select distinct q.mint, p.ts_ms, p.usd
-         from unnest($1::text[], $2::timestamptz[]) as q(mint, t)
-         cross join lateral (
-           (select (extract(epoch from ts) * 1000)::float8 as ts_ms, usd::text as usd from price_points
-             where mint = q.mint and ts <= q.t and ts >= q.t - make_interval(secs => $3) order by ts desc, source limit 1)
-           union all
-           (select (extract(epoch from ts) * 1000)::float8, usd::text from price_points
-             where mint = q.mint and ts > q.t and ts <= q.t + make_interval(secs => $3) order by ts, source limit 1)
-           limit 1) p`,
-      [probeMints, probeTimes, STALE_MS / 1000]).then((rows) => { for (const r of rows) add(r[0] as string, r[1] as number, r[2] as string); }));
-  }
-  if (full.length) {
-    reads.push(arrayQuery(db,
-      `select distinct on (mint, ts) mint, (extract(epoch from ts) * 1000)::float8, usd::text from price_points
-        where mint = any($1) and ts <= $2 order by mint, ts, source`,
-      [full, new Date(nowMs + STALE_MS)]).then((rows) => { for (const r of rows) add(r[0] as string, r[1] as number, r[2] as string); }));
-  }
-  const held = mints.filter((m) => !STABLECOINS.has(m) && !full.includes(m));
+  const held = mints.filter((m) => !STABLECOINS.has(m) && !full.has(m));
   if (held.length) {
-    reads.push(arrayQuery(db,
+    add(await arrayQuery(db,
       `select q.mint, p.ts_ms, p.usd from unnest($1::text[]) as q(mint)
          cross join lateral (select (extract(epoch from ts) * 1000)::float8 as ts_ms, usd::text as usd from price_points
                               where mint = q.mint and ts <= $2 order by ts desc, source limit 1) p`,
-      [held, new Date(nowMs)]).then((rows) => { for (const r of rows) add(r[0] as string, r[1] as number, r[2] as string); }));
+      [held, new Date(nowMs)]));
+    build();
   }
-  await Promise.all(reads);
-  const series = new Map<string, PriceSeries>();
-  for (const [mint, pts] of points) series.set(mint, new PriceSeries(pts));
   return series;
 }
 
