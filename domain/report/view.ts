@@ -51,6 +51,12 @@ export function pnlChart(timeline: PnlStep[], max = CHART_POINTS): Array<[number
   return out;
 }
 
+/** The line starts at zero where the history (or the asked range) starts, before its first realized PnL or fee. */
+function withOrigin(line: Array<[number, bigint]>, startMs: number | undefined): Array<[number, bigint]> {
+  if (!line.length || startMs === undefined || !Number.isFinite(startMs) || startMs >= line[0]![0]) return line;
+  return [[startMs, 0n], ...line];
+}
+
 /** Volume traded per UTC day (the end of the day as its time), in time order: what the daily score reads. */
 function dailyVolume(timeline: PnlStep[]): Array<[number, Dec]> {
   const byDay = new Map<number, bigint>();
@@ -127,7 +133,7 @@ export function reportView(i: ViewInput): WalletReportView {
     to: i.result.report.now,
     oof: { score: score.score, missedUsd: usdText(missed), moments: moments.length, worstMoment: worstMoment(moments) },
     scoreHistory: days.map((d) => ({ day: d.day, score: d.score })),
-    chart: pnlChart(i.result.timeline).map(([t, v]) => [iso(t), usd36Text(v)]),
+    chart: withOrigin(pnlChart(i.result.timeline, CHART_POINTS - 1), from ?? i.firstMs).map(([t, v]) => [iso(t), usd36Text(v)]),
     tokens,
     card: null,
   };
