@@ -53,8 +53,10 @@ export function pnlChart(timeline: PnlStep[], max = CHART_POINTS): Array<[number
 
 /** The line starts at zero where the history (or the asked range) starts, before its first realized PnL or fee. */
 function withOrigin(line: Array<[number, bigint]>, startMs: number | undefined): Array<[number, bigint]> {
-  if (!line.length || startMs === undefined || !Number.isFinite(startMs) || startMs >= line[0]![0]) return line;
-  return [[startMs, 0n], ...line];
+  if (!line.length || line[0]![1] === 0n) return line;
+  // At the first step itself when nothing came before it: the line still rises (or falls) from zero.
+  const start = startMs !== undefined && Number.isFinite(startMs) && startMs < line[0]![0] ? startMs : line[0]![0];
+  return [[start, 0n], ...line];
 }
 
 /** Volume traded per UTC day (the end of the day as its time), in time order: what the daily score reads. */
