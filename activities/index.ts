@@ -20,6 +20,7 @@ import { createWatchActivities } from './watch/watch-activities';
 import type { TokenRegistry } from '../adapters/tokens/registry';
 import type { DenyList } from '../domain/tokens/spam';
 import { createTokenActivities } from './tokens/token-activities';
+import { createReportActivities } from './reports/report-activities';
 
 export interface ActivityDeps {
   db: Db;
@@ -56,6 +57,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWatchStarter(deps),
     ...createAlertActivities(deps),
     ...createTokenActivities(deps),
+    ...createReportActivities(deps),
     ...createWatchActivities({ ...deps, evaluate: (t, opts) => detection.evaluateTrade(t, opts) }),
   };
 }

@@ -11,6 +11,7 @@ import { detectBench } from './detect';
 import { faultsBench } from './faults';
 import { momentsApiBench } from './moments-api';
 import { parseBench } from './parse';
+import { reportBench } from './report';
 import { scaleBench } from './scale';
 import { soakBench } from './soak';
 import { sseBench } from './sse';
@@ -34,6 +35,7 @@ const BENCHES: Record<string, () => Promise<BenchResult | BenchResult[]>> = {
   actor: () => actorBench(),
   live: () => liveBench(),
   'live-demo': () => liveDemoBench(),
+  report: () => reportBench({ actions: Number(process.env.BENCH_REPORT_ACTIONS ?? 100_000) }),
 };
 
 async function main(): Promise<void> {

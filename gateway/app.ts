@@ -26,6 +26,10 @@ import { cardsRouter } from './routes/cards';
 import { webRouter } from './routes/web';
 import { alertsRouter } from './routes/alerts';
 import { shareRouter } from './routes/share';
+import { reportsRouter } from './routes/reports';
+import { walletCardsRouter } from './routes/wallet-cards';
+import { ReportResolver } from './reports/report-resolver';
+import { OofWorkflows } from '../temporal/client';
 import { SecretBox } from '../adapters/alerts/secret-box';
 import { outboundPolicyFor, type OutboundPolicy } from '../adapters/net/ssrf-guard';
 import { createCardService } from '../adapters/rendering/card-service';
@@ -124,6 +128,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     if (p.role !== 'service' && p.role !== 'admin') throw new Problem(403, 'Forbidden', 'operators only (a service token or an admin\'s token)');
   };
   const policy = createWalletPolicy(d.db, { accessDays: d.config.WALLET_ACCESS_DAYS });
+  const reportResolver = new ReportResolver({ db: d.db, workflows: new OofWorkflows(d.temporal, d.config.TEMPORAL_TASK_QUEUE), workerMinActions: d.config.REPORT_WORKER_MIN_ACTIONS });
   const sseHub = d.sseHub ?? new SseHub();
 
   const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE, config: d.config, registry: metrics.registry, operatorOnly, cacheMs: d.config.HEALTH_CACHE_MS });
@@ -181,6 +186,8 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(tokenLogos.routes()).use(tokenLogos.allowedMethods());
   const share = shareRouter({ db: d.db, publicBaseUrl: d.config.PUBLIC_BASE_URL?.replace(/\/$/, ''), cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined, isPrivate: (w) => policy.isPrivate(w) });
   app.use(share.routes()).use(share.allowedMethods());
+  const walletCards = walletCardsRouter({ store, resolver: reportResolver, isPrivate: (w) => policy.isPrivate(w), publicBaseUrl: d.config.PUBLIC_BASE_URL?.replace(/\/$/, ''), cardOrigin: d.config.R2_PUBLIC_URL ? new URL(d.config.R2_PUBLIC_URL).origin : undefined });
+  app.use(walletCards.routes()).use(walletCards.allowedMethods());
   app.use(async (ctx, next) => {
     if (!ctx.path.startsWith('/v1/')) return next();
     await limits.perAddress(ctx);
@@ -201,6 +208,8 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
   app.use(alerts.routes()).use(alerts.allowedMethods());
   const tokens = tokensRouter({ db: d.db, logos });
   app.use(tokens.routes()).use(tokens.allowedMethods());
-  routeTable.set(app, [health, webhook, cards, tokenLogos, analyses, moments, wallets, alerts, tokens].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
+  const reports = reportsRouter({ db: d.db, policy, resolver: reportResolver, maxWallets: d.config.MAX_WALLETS_PER_ANALYSIS });
+  app.use(reports.routes()).use(reports.allowedMethods());
+  routeTable.set(app, [health, webhook, cards, tokenLogos, walletCards, analyses, moments, wallets, alerts, tokens, reports].flatMap((r) => r.stack.flatMap((l) => l.methods.filter((m) => m !== 'HEAD').map((m) => ({ method: m, path: String(l.path) })))).concat([{ method: 'GET', path: '/openapi.json' }]));
   return app;
 }

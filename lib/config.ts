@@ -55,6 +55,8 @@ const schema = z.object({
   // Development convenience: requests without credentials act as a local developer. Refused in production.
   AUTH_ALLOW_ANONYMOUS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
   MAX_WALLETS_PER_ANALYSIS: z.coerce.number().int().min(1).max(1000).default(25),
+  // A wallet report over at least this many stored actions is computed by the worker, not in the gateway.
+  REPORT_WORKER_MIN_ACTIONS: z.coerce.number().int().min(0).default(250_000),
   PRICE_REFRESH_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
   /** How this worker names itself to Temporal (the task counts per worker in the UI and the scaling figures). */
   WORKER_IDENTITY: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),

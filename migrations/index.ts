@@ -13,6 +13,7 @@ import * as priceAlarms from './20261201130000_price_alarms';
 import * as walletDetectionState from './20261201140000_wallet_detection_state';
 import * as alerts from './20261201150000_alerts';
 import * as tokens from './20261201160000_tokens';
+import * as walletReports from './20261201170000_wallet_reports';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -32,6 +33,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261201140000_wallet_detection_state', walletDetectionState],
   ['20261201150000_alerts', alerts],
   ['20261201160000_tokens', tokens],
+  ['20261201170000_wallet_reports', walletReports],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -1,9 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { createHash } from 'node:crypto';
 import { analyzeWallets } from '../workflows/analyze-wallets';
+import { walletReport, type WalletReportInput } from '../workflows/wallet-report';
 import { alertDigest, deliverAlert, type AlertDigestInput, type DeliverAlertInput } from '../workflows/deliver-alert';
 import { postTradeWatch, priceCrossedSignal, type PostTradeWatchInput, type PriceCrossed } from '../workflows/post-trade-watch';
 import { transactionsSignal, walletActor, type WalletActorInput } from '../workflows/wallet-actor';
-import { alertDeliveryWorkflowId, alertDigestWorkflowId, ANALYSIS_ID, analysisWorkflowId, WALLET, walletActorWorkflowId, watchWorkflowId } from './config';
+import { alertDeliveryWorkflowId, alertDigestWorkflowId, ANALYSIS_ID, walletReportWorkflowId, analysisWorkflowId, WALLET, walletActorWorkflowId, watchWorkflowId } from './config';
 import type { AnalyzeRequest } from './types';
 
 /**
@@ -89,6 +91,20 @@ export class OofWorkflows {
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     }));
+  }
+
+  /**
+   * Gateway → walletReport(report/<scope>/<stamp>): a large history's report computed on the worker; waits for it.
+   * Requests for the same report while it runs join the same run instead of computing it twice.
+   */
+  async computeReport(input: WalletReportInput, scope: string, stamp: string): Promise<{ scope: string; stamp: string; actions: number }> {
+    return this.client.workflow.execute(walletReport, {
+      taskQueue: this.taskQueue,
+      workflowId: walletReportWorkflowId(scope, createHash('sha256').update(stamp).digest('hex').slice(0, 16)),
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowExecutionTimeout: '5 minutes',
+    });
   }
 
   private async startOnce(start: () => Promise<unknown>): Promise<'started' | 'exists'> {

@@ -49,6 +49,8 @@ export const walletActorWorkflowId = (wallet: string) => `wallet/${wallet}`;
 export const watchWorkflowId = (t: { wallet: string; signature: string; mint: string }) => `watch/${t.wallet}/${t.signature}/${t.mint}`;
 /** One delivery per (destination, moment version): a re-dispatched event or an unchanged update finds it. */
 export const alertDeliveryWorkflowId = (a: { destinationId: string; momentId: string; version: string }) => `alert/${a.destinationId}/${a.momentId}/${a.version}`;
+/** One report computation per scope and stamp: concurrent requests for the same report share it. */
+export const walletReportWorkflowId = (scope: string, stampHash: string) => `report/${scope}/${stampHash}`;
 export const alertDigestWorkflowId = (destinationId: string, windowStartMs: number) => `alert-digest/${destinationId}/${windowStartMs}`;
 
 export const SCHEDULE_IDS = { priceRefresh: 'price-refresh', maintenance: 'maintenance', reconcileWallets: 'reconcile-wallets' } as const;

@@ -8,3 +8,4 @@ export { postTradeWatch } from './post-trade-watch';
 export { refreshPrices } from './refresh-prices';
 export { maintenance } from './maintenance';
 export { deliverAlert, alertDigest } from './deliver-alert';
+export { walletReport } from './wallet-report';

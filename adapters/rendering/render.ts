@@ -11,7 +11,7 @@ import { tokenLabel, type CardTokens } from '../../domain/cards/tokens';
 // Fonts ship in an npm package: nothing is fetched at render time.
 const FONT_DIR = path.join(path.dirname(require.resolve('@fontsource/inter/package.json')), 'files');
 let fonts: Array<{ name: string; data: Buffer; weight: 400 | 700 | 800; style: 'normal' }> | undefined;
-function loadFonts() {
+export function loadFonts() {
   fonts ??= ([400, 700, 800] as const).map((weight) => ({ name: 'Inter', data: readFileSync(path.join(FONT_DIR, `inter-latin-${weight}-normal.woff`)), weight, style: 'normal' as const }));
   return fonts;
 }

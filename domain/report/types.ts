@@ -13,6 +13,8 @@ export interface ReportInput {
   fromMs?: number;
   /** Keep every matched part of every disposal (the trades CSV) and the PnL timeline (the card's chart). */
   detail?: boolean;
+  /** Keep the PnL timeline only (the chart and the daily score). */
+  timeline?: boolean;
 }
 
 export interface Position {
@@ -65,8 +67,8 @@ export interface MatchedPart {
   lotSignature: string | null;
 }
 
-/** Realized PnL and fees as they accrued: the cumulative-PnL chart. */
-export interface PnlStep { atMs: number; realizedUsd: Dec; feesUsd: Dec }
+/** Realized PnL, fees and volume as they accrued, in exact 10^-36 USD units: the cumulative-PnL chart and the daily score. */
+export interface PnlStep { atMs: number; realized36: bigint; fees36: bigint; volume36: bigint }
 
 /** Per mint, what the conservation property needs beyond the report: cost brought in and cost taken out unsold. */
 export interface PositionFlows { acquiredCostUsd: Dec; withdrawnCostUsd: Dec; proceedsUsd: Dec }

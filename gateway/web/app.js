@@ -30,6 +30,13 @@
   const destError = el('dest-error');
   const destSecret = el('dest-secret');
   const destList = el('destinations');
+  const reportSection = el('report-section');
+  const reportStatus = el('report-status');
+  const reportTotals = el('report-totals');
+  const reportChart = el('report-chart');
+  const reportRows = /** @type {HTMLTableSectionElement} */ (el('report-positions').querySelector('tbody'));
+  const reportCsv = /** @type {HTMLAnchorElement} */ (el('report-csv'));
+  const reportCard = /** @type {HTMLAnchorElement} */ (el('report-card'));
 
   const BASE58_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
   const KINDS = {
@@ -110,6 +117,84 @@
     }
   }
 
+  /** The report of the analysed wallets (one owner's: one FIFO across them), shown above the moments. @param {string[]} wallets */
+  async function loadReport(wallets) {
+    reportSection.hidden = false;
+    reportStatus.textContent = 'Computing the report…';
+    try {
+      const res = wallets.length === 1
+        ? await fetch(`/v1/wallets/${wallets[0]}/report`, { headers: credentials().header })
+        : await fetch('/v1/reports', { method: 'POST', headers: { 'Content-Type': 'application/json', ...credentials().header }, body: JSON.stringify({ wallets }) });
+      if (!res.ok) {
+        reportStatus.textContent = await problemText(res);
+        return;
+      }
+      renderReport(await res.json());
+    } catch (err) {
+      reportStatus.textContent = `Could not load the report (${err instanceof Error ? err.message : String(err)}).`;
+    }
+  }
+
+  /** @param {string | null} v */
+  const orDash = (v) => (v === null ? '–' : money(v));
+
+  /** @param {any} r */
+  function renderReport(r) {
+    reportStatus.textContent = `As of ${new Date(r.now).toUTCString()} · OOF score ${r.oof.score} / 100`;
+    const t = r.totals;
+    /** @type {Array<[string, string]>} */
+    const facts = [
+      ['Net PnL', orDash(t.netPnlUsd)], ['Realized', orDash(t.realizedPnlUsd)], ['Unrealized', orDash(t.unrealizedPnlUsd)], ['Fees', orDash(t.feesUsd)],
+      ['Volume', orDash(t.volumeUsd)], ['Win rate', t.winRate === null ? '–' : `${(Number(t.winRate) * 100).toFixed(1)}% of ${t.sells} sells`],
+      ['OOF score', `${r.oof.score} / 100`], ['Missed', orDash(r.oof.missedUsd)],
+    ];
+    reportTotals.replaceChildren(...facts.flatMap(([k, v]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      dd.textContent = v;
+      dd.dataset.total = k;
+      return [dt, dd];
+    }));
+    reportRows.replaceChildren(...r.positions.map((/** @type {any} */ p) => {
+      const tr = document.createElement('tr');
+      tr.dataset.mint = p.mint;
+      const label = r.tokens[p.mint]?.symbol ?? knownTokens[p.mint] ?? `${p.mint.slice(0, 4)}…${p.mint.slice(-4)}`;
+      for (const [i, v] of [label, p.held, orDash(p.costBasisUsd), orDash(p.valueUsd), orDash(p.realizedPnlUsd), orDash(p.unrealizedPnlUsd)].entries()) {
+        const cell = document.createElement(i === 0 ? 'th' : 'td');
+        if (i === 0) cell.setAttribute('scope', 'row');
+        cell.textContent = v;
+        tr.append(cell);
+      }
+      return tr;
+    }));
+    drawChart(r.chart);
+    const csvPath = r.wallets.length === 1 ? `/v1/wallets/${r.wallets[0]}/report.csv` : '';
+    reportCsv.hidden = !csvPath;
+    reportCsv.href = csvPath || '#';
+    reportCard.hidden = !r.card;
+    if (r.card) reportCard.href = r.card.shareUrl;
+  }
+
+  /** The cumulative PnL as an SVG polyline; pixels are the only floats. @param {Array<[string, string]>} points */
+  function drawChart(points) {
+    const NS = 'http://www.w3.org/2000/svg';
+    reportChart.replaceChildren();
+    if (points.length < 2) return;
+    const xs = points.map((p) => Date.parse(p[0]));
+    const ys = points.map((p) => Number(p[1]));
+    const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+    const [lo, hi] = [Math.min(0, ...ys), Math.max(0, ...ys)];
+    const x = (/** @type {number} */ v) => 4 + ((v - x0) / Math.max(1, x1 - x0)) * 592;
+    const y = (/** @type {number} */ v) => 4 + (1 - (hi === lo ? 0.5 : (v - lo) / (hi - lo))) * 152;
+    const zero = document.createElementNS(NS, 'line');
+    for (const [k, v] of Object.entries({ x1: 4, x2: 596, y1: y(0), y2: y(0), class: 'zero' })) zero.setAttribute(k, String(v));
+    const line = document.createElementNS(NS, 'polyline');
+    line.setAttribute('points', xs.map((v, i) => `${x(v).toFixed(1)},${y(ys[i] ?? 0).toFixed(1)}`).join(' '));
+    line.setAttribute('class', (ys[ys.length - 1] ?? 0) < 0 ? 'pnl loss' : 'pnl gain');
+    reportChart.append(zero, line);
+  }
+
   /** @param {{ analysisId: string, wallets: string[] }} analysis */
   function follow(analysis) {
     stream?.close();
@@ -130,6 +215,7 @@
       es.close();
       progressBar.value = progressBar.max;
       statusLine.textContent = `Finished: ${moments.size} moment${moments.size === 1 ? '' : 's'} found.`;
+      void loadReport(analysis.wallets);
     });
     es.addEventListener('error', (e) => {
       const data = /** @type {MessageEvent} */ (e).data;

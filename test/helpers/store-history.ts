@@ -8,7 +8,7 @@ export async function storeHistory(db: Db, txs: NormalizedTx[]): Promise<void> {
     await db('wallet_transactions').insert({ wallet: tx.wallet, signature: tx.signature, fee_lamports: tx.feeLamports }).onConflict(['wallet', 'signature']).ignore();
     const rows = tx.actions.map((a, idx) => ({
       signature: tx.signature, wallet: tx.wallet, idx, kind: a.kind, sent_mint: a.sent?.mint ?? null, sent_amount: a.sent?.amount ?? null,
-      received_mint: a.received?.mint ?? null, received_amount: a.received?.amount ?? null, program_source: a.source ?? null, block_time: tx.blockTime,
+      received_mint: a.received?.mint ?? null, received_amount: a.received?.amount ?? null, program_source: a.source ?? null, counterparty: a.counterparty ?? null, block_time: tx.blockTime,
     }));
     if (rows.length) await db('actions').insert(rows).onConflict(['signature', 'wallet', 'idx']).ignore();
   }

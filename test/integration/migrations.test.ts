@@ -18,11 +18,11 @@ describe('migrations', () => {
   it('migrates up, rolls back to nothing, and migrates up again', async () => {
     expect(await migrateLatest(db)).toContain('20261124000000_initial_schema');
     const tables = async () => (await db.raw(`select tablename from pg_tables where schemaname = 'public' and tablename not like 'knex%' order by 1`)).rows.map((r: any) => r.tablename as string).sort();
-    expect(await tables()).toEqual(['actions', 'alert_deliveries', 'alert_destinations', 'analyses', 'idempotency_keys', 'maintenance_runs', 'moment_events', 'moments', 'price_alarms', 'price_points', 'price_windows', 'rate_limits', 'route_quotes', 'tokens', 'tracked_wallets', 'trade_skips', 'transactions', 'wallet_access_grants', 'wallet_detection_state', 'wallet_privacy', 'wallet_transactions']);
+    expect(await tables()).toEqual(['actions', 'alert_deliveries', 'alert_destinations', 'analyses', 'idempotency_keys', 'maintenance_runs', 'moment_events', 'moments', 'price_alarms', 'price_points', 'price_windows', 'rate_limits', 'route_quotes', 'tokens', 'tracked_wallets', 'trade_skips', 'transactions', 'wallet_access_grants', 'wallet_detection_state', 'wallet_history_versions', 'wallet_privacy', 'wallet_reports', 'wallet_score_history', 'wallet_transactions']);
     await migrateRollback(db, true);
     expect(await tables()).toEqual([]);
     await migrateLatest(db);
-    expect(await tables()).toHaveLength(21);
+    expect(await tables()).toHaveLength(24);
   });
 
   it('stores money as NUMERIC(38,18)', async () => {

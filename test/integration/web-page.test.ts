@@ -123,6 +123,25 @@ describe('the web page at /', () => {
       cards: [...document.querySelectorAll('#moments .card-open img')].map((i) => (i as HTMLImageElement).naturalWidth),
       logos: [...document.querySelectorAll('#moments .token-logo')].map((i) => (i as HTMLImageElement).naturalWidth),
     }));
+    // After the analysis, the report of both wallets (one owner) sits above the moments: the API's totals, one
+    // table row per position, the cumulative-PnL line.
+    await page.waitForFunction(() => document.getElementById('report-status')!.textContent!.startsWith('As of'), undefined, { timeout: 30_000 });
+    const report = await (await fetch(`${gw.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wallets: [DEMO_WALLETS.paperHands, DEMO_WALLETS.bagHolder] }) })).json();
+    const reportView = await page.evaluate(() => ({
+      above: !!(document.getElementById('report-section')!.compareDocumentPosition(document.getElementById('moments')!) & Node.DOCUMENT_POSITION_FOLLOWING),
+      net: document.querySelector('#report-totals dd[data-total="Net PnL"]')!.textContent,
+      score: document.querySelector('#report-totals dd[data-total="OOF score"]')!.textContent,
+      rows: [...document.querySelectorAll('#report-positions tbody tr')].map((tr) => (tr as HTMLElement).dataset.mint),
+      line: document.querySelector('#report-chart polyline')?.getAttribute('points')?.split(' ').length ?? 0,
+    }));
+    expect(reportView.above).toBe(true);
+    expect(reportView.net).toBe(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(report.totals.netPnlUsd));
+    expect(reportView.score).toBe(`${report.oof.score} / 100`);
+    expect(reportView.rows).toEqual(report.positions.map((p: any) => p.mint));
+    expect(reportView.rows.length).toBeGreaterThan(1);
+    expect(reportView.line).toBe(report.chart.length);
+    expect(report.chart.length).toBeGreaterThan(1);
+
     const stored = await t.db('moments').whereIn('wallet', Object.values(DEMO_WALLETS)).select('id', 'kind');
     expect(view.status).toBe(`Finished: ${stored.length} moments found.`);
     expect(view.analysis).toMatch(/^Analysis [0-9A-HJKMNP-TV-Z]{26} of 2 wallets\.$/);

@@ -1,0 +1,251 @@
+import { iso } from '../detection/moment';
+import { toUnits18, units18ToString } from '../detection/lots';
+import { D, ZERO, type Dec } from '../money';
+import { STABLECOINS, WSOL_MINT } from '../parsing/constants';
+import type { Leg, NormalizedTx, WalletAction } from '../parsing/normalized';
+import { LotQueue, type Lot, type PartSink } from './lots';
+import { compareCodePoints } from './order';
+import { PriceBook } from './prices';
+import type { MatchedPart, PnlStep, Position, PositionFlows, ReportInput, ReportResult, Unpriced } from './types';
+import Decimal from 'decimal.js';
+
+const LAMPORT_UNITS = 10n ** 9n; // one lamport in 10^-18 SOL units
+
+import { usdText } from './usd';
+
+/** A decimal USD amount in the timeline's 10^-36 units. */
+const to36 = (x: Dec): bigint => BigInt(x.times('1e36').toFixed(0));
+
+const qtyDec = (u: bigint): Dec => new D(units18ToString(u));
+
+interface MintState {
+  lots: LotQueue;
+  realized: Dec;
+  flows: PositionFlows;
+}
+
+/** Transactions in report order: block time, then signature, then wallet (code points); no time sorts first. */
+function ordered(txs: NormalizedTx[], nowMs: number): { txs: NormalizedTx[]; times: Float64Array } {
+  const keep: number[] = [];
+  const t = new Float64Array(txs.length);
+  for (let i = 0; i < txs.length; i++) {
+    const tx = txs[i]! as NormalizedTx & { atMs?: number };
+    // A loader that already knows the time in ms (the API's) spares a date parse per transaction.
+    t[i] = tx.atMs ?? (tx.blockTime ? Date.parse(tx.blockTime) : -Infinity);
+    if (!(t[i]! > nowMs)) keep.push(i);
+  }
+  const cmp = (a: number, b: number) => {
+    if (t[a] !== t[b]) return t[a]! < t[b]! ? -1 : 1;
+    const x = txs[a]!;
+    const y = txs[b]!;
+    return compareCodePoints(x.signature, y.signature) || compareCodePoints(x.wallet, y.wallet);
+  };
+  let sorted = true;
+  for (let i = 1; i < keep.length && sorted; i++) if (cmp(keep[i - 1]!, keep[i]!) > 0) sorted = false;
+  if (!sorted) keep.sort(cmp);
+  return { txs: keep.map((i) => txs[i]!), times: Float64Array.from(keep, (i) => t[i]!) };
+}
+
+/**
+ * The wallet report of issue #14 in decimal.js throughout: FIFO cost basis over one owner's wallets, realized and
+ * unrealized PnL, fees, volume and win rate. Quantities in 10^-18 integer units, USD in decimals. The reference the
+ * fast engine (compute.ts) is checked against, and what it falls back to for prices it cannot hold exactly.
+ */
+export function computeReportReference(input: ReportInput): ReportResult {
+  const own = new Set(input.wallets);
+  const prices = new PriceBook(input.prices);
+  const fromMs = input.fromMs ?? -Infinity;
+  const detail = input.detail === true;
+  const keepTimeline = detail || input.timeline === true;
+  const mints = new Map<string, MintState>();
+  const unpriced: Unpriced[] = [];
+  const parts: MatchedPart[] = [];
+  const timeline: PnlStep[] = [];
+  let fees: Dec = ZERO;
+  let volume: Dec = ZERO;
+  let sells = 0;
+  let winningSells = 0;
+  let actions = 0;
+
+  const state = (mint: string): MintState => {
+    let s = mints.get(mint);
+    if (!s) mints.set(mint, (s = { lots: new LotQueue(), realized: ZERO, flows: { acquiredCostUsd: ZERO, withdrawnCostUsd: ZERO, proceedsUsd: ZERO } }));
+    return s;
+  };
+  const isStable = (mint: string) => STABLECOINS.has(mint);
+
+  let cur: { tx: NormalizedTx; atMs: number } = { tx: undefined as unknown as NormalizedTx, atMs: 0 };
+  const sinkFor = (mint: string, kind: MatchedPart['kind'], q: bigint, proceeds: Dec | null): PartSink | undefined => {
+    if (!detail) return undefined;
+    return (lot: Lot | null, part: bigint, cost: Dec | null) => {
+      const p = proceeds === null ? null : part === q ? proceeds : proceeds.times(part.toString()).div(q.toString());
+      const realized = p !== null && cost !== null ? p.minus(cost) : ZERO;
+      parts.push({
+        atMs: cur.atMs, signature: cur.tx.signature, wallet: cur.tx.wallet, mint, qty: units18ToString(part),
+        proceedsUsd: p === null ? null : usdText(p), costUsd: cost === null ? null : usdText(cost), realizedUsd: usdText(realized),
+        kind, lotAtMs: lot?.atMs ?? null, lotSignature: lot?.signature ?? null,
+      });
+    };
+  };
+
+  /** Lots leave without a sale: a transfer out or a fee. */
+  const withdraw = (mint: string, q: bigint, kind: 'transfer_out' | 'fee') => {
+    const s = state(mint);
+    const taken = s.lots.take(q, sinkFor(mint, kind, q, null));
+    s.flows.withdrawnCostUsd = s.flows.withdrawnCostUsd.plus(taken.cost);
+  };
+  const acquire = (mint: string, q: bigint, cost: Dec | null) => {
+    const s = state(mint);
+    if (cost !== null) s.flows.acquiredCostUsd = s.flows.acquiredCostUsd.plus(cost);
+    s.lots.add({ atMs: cur.atMs, signature: cur.tx.signature, qty: q, left: q, cost, costLeft: cost });
+  };
+
+  const swapValue = (sent: Leg | null, received: Leg | null, atMs: number): Dec | undefined => {
+    if (sent && isStable(sent.mint)) return new D(sent.amount);
+    if (received && isStable(received.mint)) return new D(received.amount);
+    const solLeg = sent?.mint === WSOL_MINT ? sent : received?.mint === WSOL_MINT ? received : null;
+    if (solLeg) {
+      const p = prices.at(WSOL_MINT, atMs);
+      if (p) return p.times(solLeg.amount);
+    }
+    for (const leg of [sent, received]) {
+      if (!leg) continue;
+      const p = prices.at(leg.mint, atMs);
+      if (p) return p.times(leg.amount);
+    }
+    return undefined;
+  };
+
+  const swap = (a: WalletAction, counting: boolean, atMs: number) => {
+    const sent = a.sent;
+    const received = a.received;
+    if (!sent && !received) return;
+    const v = swapValue(sent, received, atMs);
+    if (v === undefined && counting) unpriced.push({ signature: cur.tx.signature, mint: (received ?? sent)!.mint, reason: 'swap' });
+    if (v !== undefined && counting) volume = volume.plus(v);
+    let realizedHere: Dec = ZERO;
+    if (sent && !isStable(sent.mint)) {
+      const q = toUnits18(sent.amount);
+      const s = state(sent.mint);
+      if (q > 0n) {
+        const taken = s.lots.take(q, sinkFor(sent.mint, v === undefined ? 'unpriced_swap' : 'sell', q, v ?? null));
+        if (v !== undefined) {
+          s.flows.proceedsUsd = s.flows.proceedsUsd.plus(v);
+          if (taken.known > 0n) {
+            const proceeds = taken.known === q ? v : v.times(taken.known.toString()).div(q.toString());
+            const realized = proceeds.minus(taken.cost);
+            if (counting) {
+              s.realized = s.realized.plus(realized);
+              sells++;
+              if (realized.gt(0)) winningSells++;
+              realizedHere = realized;
+            }
+          }
+        } else {
+          // Unpriced: the lots leave at cost, as a withdrawal does; nothing is realized.
+          s.flows.withdrawnCostUsd = s.flows.withdrawnCostUsd.plus(taken.cost);
+        }
+      }
+    }
+    if (received && !isStable(received.mint)) {
+      const q = toUnits18(received.amount);
+      acquire(received.mint, q, v ?? null);
+    }
+    if (keepTimeline && counting && v !== undefined) timeline.push({ atMs, realized36: to36(realizedHere), fees36: 0n, volume36: to36(v) });
+  };
+
+  const transfer = (a: WalletAction, atMs: number) => {
+    // Between the owner's own wallets nothing happens: cost basis and acquisition order travel with the tokens.
+    if (a.counterparty !== undefined && own.has(a.counterparty)) {
+      if (a.sent && !isStable(a.sent.mint)) state(a.sent.mint);
+      if (a.received && !isStable(a.received.mint)) state(a.received.mint);
+      return;
+    }
+    if (a.sent && !isStable(a.sent.mint)) withdraw(a.sent.mint, toUnits18(a.sent.amount), 'transfer_out');
+    if (a.received && !isStable(a.received.mint)) {
+      const q = toUnits18(a.received.amount);
+      const p = prices.at(a.received.mint, atMs);
+      acquire(a.received.mint, q, p ? p.times(a.received.amount) : null);
+    }
+  };
+
+  const { txs, times } = ordered(input.transactions, input.nowMs);
+  for (let k = 0; k < txs.length; k++) {
+    const tx = txs[k]!;
+    const atMs = times[k]!;
+    cur = { tx, atMs };
+    const counting = atMs >= fromMs;
+    if (tx.feeLamports !== '0' && tx.feeLamports !== '') {
+      const lamports = BigInt(tx.feeLamports);
+      if (lamports > 0n) {
+        withdraw(WSOL_MINT, lamports * LAMPORT_UNITS, 'fee');
+        const p = prices.at(WSOL_MINT, atMs);
+        if (counting) {
+          if (p) {
+            const usd = p.times(lamports.toString()).div(1e9);
+            fees = fees.plus(usd);
+            if (keepTimeline) timeline.push({ atMs, realized36: 0n, fees36: to36(usd), volume36: 0n });
+          } else {
+            unpriced.push({ signature: tx.signature, mint: WSOL_MINT, reason: 'fee' });
+          }
+        }
+      }
+    }
+    if (tx.failed) continue;
+    for (const a of tx.actions) {
+      actions++;
+      if (a.kind === 'swap') swap(a, counting, atMs);
+      else transfer(a, atMs);
+    }
+  }
+
+  const positions: Position[] = [];
+  let realizedTotal: Dec = ZERO;
+  let unrealizedTotal: Dec = ZERO;
+  const flows = new Map<string, PositionFlows>();
+  for (const mint of [...mints.keys()].sort(compareCodePoints)) {
+    const s = mints.get(mint)!;
+    const h = s.lots.holdings();
+    const priceText = prices.latestText(mint, input.nowMs);
+    const price = priceText === undefined ? null : new D(priceText);
+    const held = qtyDec(h.held);
+    const realized = usdText(s.realized);
+    const unrealized = price === null ? null : usdText(held.minus(qtyDec(h.unknownQty)).times(price).minus(h.costBasis));
+    realizedTotal = realizedTotal.plus(realized);
+    if (unrealized !== null) unrealizedTotal = unrealizedTotal.plus(unrealized);
+    flows.set(mint, s.flows);
+    positions.push({
+      mint,
+      held: units18ToString(h.held),
+      costBasisUsd: usdText(h.costBasis),
+      priceUsd: priceText === undefined ? null : new D(priceText).toFixed(),
+      valueUsd: price === null ? null : usdText(held.times(price)),
+      realizedPnlUsd: realized,
+      unrealizedPnlUsd: unrealized,
+      unknownCostQty: units18ToString(h.unknownQty),
+    });
+  }
+  const feesText = usdText(fees);
+  return {
+    report: {
+      now: iso(input.nowMs),
+      wallets: [...own],
+      positions,
+      totals: {
+        realizedPnlUsd: usdText(realizedTotal),
+        unrealizedPnlUsd: usdText(unrealizedTotal),
+        feesUsd: feesText,
+        netPnlUsd: usdText(realizedTotal.plus(unrealizedTotal).minus(feesText)),
+        volumeUsd: usdText(volume),
+        sells,
+        winningSells,
+        winRate: sells === 0 ? null : new D(winningSells).div(sells).toFixed(4, Decimal.ROUND_HALF_UP),
+      },
+      unpriced,
+    },
+    flows,
+    parts,
+    timeline,
+    actions,
+  };
+}
