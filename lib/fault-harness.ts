@@ -372,7 +372,11 @@ export class FaultHarness {
       await waitFor(async () => (received.length >= events.length ? true : undefined), 20_000, 100).catch(() => undefined);
       await sleep(300);
       const missed = events.filter((e: number) => !received.includes(e)).length;
-      return { ...f, received: received.sort((a, b) => a - b), events, extra: { ...f.extra, 'stream events stored': events.length, 'stream events received': received.length, 'stream events missed': missed } };
+      // The killed gateway is back (restarted by its supervisor) before the next fault uses it: the drills that
+      // follow post to it, and a restart slower than this drill's own work was a refused connection there.
+      const back = Date.now();
+      await waitFor(async () => ((await fetch(`${this.stack.gateways[0]!.url}/health/ready`).catch(() => undefined))?.ok ? true : undefined), 120_000, 200);
+      return { ...f, received: received.sort((a, b) => a - b), events, extra: { ...f.extra, 'stream events stored': events.length, 'stream events received': received.length, 'stream events missed': missed, 'killed gateway ready again after drill s': Math.round((Date.now() - back) / 100) / 10 } };
     } finally {
       es.close();
     }
