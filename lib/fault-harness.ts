@@ -14,6 +14,8 @@ import { MarketReplayServer } from './replay/market-server';
 import { SolanaRpcReplayServer } from './replay/solana-rpc-server';
 import { fakeSignature, prng } from './replay/synthetic-history';
 import { lowFreePort, TEMPORAL_DATABASES } from './temporal-server';
+import { waitFor } from './wait-for';
+import { waitForHttp } from './processes';
 
 /**
  * The production shape broken on purpose, shared by the CI fault suite (test/integration/production-faults.test.ts)
@@ -26,20 +28,6 @@ const WEBHOOK_AUTH = 'faults-webhook-auth-0123456789';
 const ROOT = path.resolve(__dirname, '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(intervalMs);
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 export interface WalletSet { wallets: string[]; transactions: any[]; role: Map<string, string> }
 
@@ -375,7 +363,7 @@ export class FaultHarness {
       // The killed gateway is back (restarted by its supervisor) before the next fault uses it: the drills that
       // follow post to it, and a restart slower than this drill's own work was a refused connection there.
       const back = Date.now();
-      await waitFor(async () => ((await fetch(`${this.stack.gateways[0]!.url}/health/ready`).catch(() => undefined))?.ok ? true : undefined), 120_000, 200);
+      await waitForHttp(`${this.stack.gateways[0]!.url}/health/ready`, 120_000);
       return { ...f, received: received.sort((a, b) => a - b), events, extra: { ...f.extra, 'stream events stored': events.length, 'stream events received': received.length, 'stream events missed': missed, 'killed gateway ready again after drill s': Math.round((Date.now() - back) / 100) / 10 } };
     } finally {
       es.close();

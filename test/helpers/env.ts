@@ -10,6 +10,7 @@ import type { CardStore } from '../../adapters/stores/card-store';
 import type { WorkerWiring } from '../../workers/run-worker';
 import { SolanaRpcReplayServer } from '../../lib/replay/solana-rpc-server';
 import { createWorker } from '../../workers/run-worker';
+import { waitFor } from '../../lib/wait-for';
 
 export function testEnv() {
   const need = (k: string) => {
@@ -85,19 +86,9 @@ export function uniqueQueue(name: string): string {
   return `test-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+/** waitFor with the test suites' defaults: 30 s, polled every 100 ms. */
+export function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  return waitFor(fn, timeoutMs, intervalMs);
 }
 
 /**
