@@ -238,7 +238,8 @@ function fastReport(input: ReportInput): ReportResult {
             if (counting) {
               s.realized += realized;
               sells++;
-              if (realized > 0n) winningSells++;
+              // A win is what the report prints as a gain: a sell at cost to 10^-18 USD is not one.
+              if (round36to18(realized) > 0n) winningSells++;
               realizedHere = realized;
             }
           }

@@ -1,4 +1,5 @@
-import { D, ZERO, type Dec } from '../money';
+import type { Dec } from '../money';
+import { mulDivUsd, XZERO as ZERO } from './exact';
 
 /** One acquisition still (partly) held: quantities in exact 10^-18 units, its cost in USD or unknown (null). */
 export interface Lot {
@@ -39,7 +40,7 @@ export class LotQueue {
       const part = lot.left <= rest ? lot.left : rest;
       let partCost: Dec | null = null;
       if (lot.cost !== null) {
-        partCost = part === lot.left ? lot.costLeft! : lot.cost.times(part.toString()).div(lot.qty.toString());
+        partCost = part === lot.left ? lot.costLeft! : mulDivUsd(lot.cost, part, lot.qty);
         lot.costLeft = part === lot.left ? ZERO : lot.costLeft!.minus(partCost);
         cost = cost.plus(partCost);
         known += part;
@@ -66,7 +67,7 @@ export class LotQueue {
   holdings(): { held: bigint; costBasis: Dec; unknownQty: bigint } {
     let held = 0n;
     let unknownQty = 0n;
-    let costBasis: Dec = new D(0);
+    let costBasis: Dec = ZERO;
     for (let i = this.head; i < this.lots.length; i++) {
       const lot = this.lots[i]!;
       held += lot.left;

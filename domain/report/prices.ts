@@ -1,6 +1,7 @@
 import { DEFAULT_DETECTION } from '../detection/config';
 import type { PriceSeries } from '../detection/price-series';
-import { D, type Dec } from '../money';
+import type { Dec } from '../money';
+import { X } from './exact';
 
 /** Prices as the report reads them: design §6 price at t, and the latest price at `now` of any age. */
 export class PriceBook {
@@ -11,7 +12,7 @@ export class PriceBook {
   private dec(s: PriceSeries, i: number): Dec {
     let cache = this.exact.get(s);
     if (!cache) this.exact.set(s, (cache = new Array(s.length)));
-    return (cache[i] ??= new D(s.textAt(i)));
+    return (cache[i] ??= new X(s.textAt(i)));
   }
 
   /** The latest point at or before t if at most 2 h old, else the earliest after t within 2 h, else undefined. */

@@ -1,6 +1,7 @@
 import { iso } from '../detection/moment';
 import { toUnits18, units18ToString } from '../detection/lots';
-import { D, ZERO, type Dec } from '../money';
+import { D, type Dec } from '../money';
+import { mulDivUsd, X, XZERO as ZERO } from './exact';
 import { STABLECOINS, WSOL_MINT } from '../parsing/constants';
 import type { Leg, NormalizedTx, WalletAction } from '../parsing/normalized';
 import { LotQueue, type Lot, type PartSink } from './lots';
@@ -16,7 +17,7 @@ import { usdText } from './usd';
 /** A decimal USD amount in the timeline's 10^-36 units. */
 const to36 = (x: Dec): bigint => BigInt(x.times('1e36').toFixed(0));
 
-const qtyDec = (u: bigint): Dec => new D(units18ToString(u));
+const qtyDec = (u: bigint): Dec => new X(units18ToString(u));
 
 interface MintState {
   lots: LotQueue;
@@ -78,7 +79,7 @@ export function computeReportReference(input: ReportInput): ReportResult {
   const sinkFor = (mint: string, kind: MatchedPart['kind'], q: bigint, proceeds: Dec | null): PartSink | undefined => {
     if (!detail) return undefined;
     return (lot: Lot | null, part: bigint, cost: Dec | null) => {
-      const p = proceeds === null ? null : part === q ? proceeds : proceeds.times(part.toString()).div(q.toString());
+      const p = proceeds === null ? null : part === q ? proceeds : mulDivUsd(proceeds, part, q);
       const realized = p !== null && cost !== null ? p.minus(cost) : ZERO;
       parts.push({
         atMs: cur.atMs, signature: cur.tx.signature, wallet: cur.tx.wallet, mint, qty: units18ToString(part),
@@ -101,8 +102,8 @@ export function computeReportReference(input: ReportInput): ReportResult {
   };
 
   const swapValue = (sent: Leg | null, received: Leg | null, atMs: number): Dec | undefined => {
-    if (sent && isStable(sent.mint)) return new D(sent.amount);
-    if (received && isStable(received.mint)) return new D(received.amount);
+    if (sent && isStable(sent.mint)) return new X(sent.amount);
+    if (received && isStable(received.mint)) return new X(received.amount);
     const solLeg = sent?.mint === WSOL_MINT ? sent : received?.mint === WSOL_MINT ? received : null;
     if (solLeg) {
       const p = prices.at(WSOL_MINT, atMs);
@@ -132,12 +133,14 @@ export function computeReportReference(input: ReportInput): ReportResult {
         if (v !== undefined) {
           s.flows.proceedsUsd = s.flows.proceedsUsd.plus(v);
           if (taken.known > 0n) {
-            const proceeds = taken.known === q ? v : v.times(taken.known.toString()).div(q.toString());
+            const proceeds = taken.known === q ? v : mulDivUsd(v, taken.known, q);
             const realized = proceeds.minus(taken.cost);
             if (counting) {
               s.realized = s.realized.plus(realized);
               sells++;
-              if (realized.gt(0)) winningSells++;
+              // A win is what the report prints as a gain (usdText): 40 significant digits leave a sell at cost
+              // up to 10^-29 USD away from 0, and such a sell is not a win.
+              if (realized.toDecimalPlaces(18, Decimal.ROUND_HALF_UP).gt(0)) winningSells++;
               realizedHere = realized;
             }
           }
@@ -207,7 +210,7 @@ export function computeReportReference(input: ReportInput): ReportResult {
     const s = mints.get(mint)!;
     const h = s.lots.holdings();
     const priceText = prices.latestText(mint, input.nowMs);
-    const price = priceText === undefined ? null : new D(priceText);
+    const price = priceText === undefined ? null : new X(priceText);
     const held = qtyDec(h.held);
     const realized = usdText(s.realized);
     const unrealized = price === null ? null : usdText(held.minus(qtyDec(h.unknownQty)).times(price).minus(h.costBasis));
@@ -218,7 +221,7 @@ export function computeReportReference(input: ReportInput): ReportResult {
       mint,
       held: units18ToString(h.held),
       costBasisUsd: usdText(h.costBasis),
-      priceUsd: priceText === undefined ? null : new D(priceText).toFixed(),
+      priceUsd: priceText === undefined ? null : new X(priceText).toFixed(),
       valueUsd: price === null ? null : usdText(held.times(price)),
       realizedPnlUsd: realized,
       unrealizedPnlUsd: unrealized,

@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import { units18ToString } from '../detection/lots';
-import { D, type Dec } from '../money';
+import type { Dec } from '../money';
+import { X } from './exact';
 
 /** USD as the report prints it: exact to 18 decimals (NUMERIC(38,18)), no exponent, no trailing zeros, no "-0". */
 export function usdText(x: Dec): string {
@@ -26,7 +27,7 @@ export function usd36Text(v: bigint): string {
   return r === 0n ? '0' : units18ToString(r);
 }
 
-/** 10^-36 USD units as a decimal, exactly. */
+/** 10^-36 USD units as a decimal, exactly (money.ts' 40 digits would round a large amount's last places). */
 export function usd36ToDec(v: bigint): Dec {
-  return new D(v.toString()).div('1e36');
+  return new X(v.toString()).div('1e36');
 }
