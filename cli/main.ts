@@ -14,9 +14,10 @@ commands:
   render [FILE|-] --out card.png
                                 render one moment (design §6) to a 1200×630 PNG
   report [FILE|-]               print the FIFO PnL report of { wallets, transactions, prices, now? } as JSON
-  report --wallet W… [--csv [--trades]] [--from T] [--to T] [--gateway URL] [--token T]
+  report --wallet W… [--csv [--trades]] [--from T] [--to T] [--include-spam] [--gateway URL] [--token T]
                                 the report of the stored history of W (several: one owner's) from the gateway;
-                                --csv the positions as CSV, --trades every trade matched to its lots
+                                --csv the positions as CSV, --trades every trade matched to its lots;
+                                spam tokens are left out unless --include-spam
   analyze W… [--follow] [--json] [--gateway URL] [--token T]
                                 start an analysis through the gateway (default $OOF_GATEWAY or
                                 http://127.0.0.1:8080); --follow shows progress and prints the moments
@@ -50,14 +51,14 @@ async function main(argv: string[]): Promise<number> {
     case 'report': {
       const { values, positionals } = parseArgs({
         args: rest, allowPositionals: true,
-        options: { wallet: { type: 'string', multiple: true }, csv: { type: 'boolean', default: false }, trades: { type: 'boolean', default: false }, from: { type: 'string' }, to: { type: 'string' }, gateway: { type: 'string' }, token: { type: 'string' } },
+        options: { wallet: { type: 'string', multiple: true }, csv: { type: 'boolean', default: false }, trades: { type: 'boolean', default: false }, from: { type: 'string' }, to: { type: 'string' }, 'include-spam': { type: 'boolean', default: false }, gateway: { type: 'string' }, token: { type: 'string' } },
       });
       if (values.wallet?.length) {
         if (positionals.length) throw new CliError('oof report --wallet reads the gateway: give no FILE');
         const { remoteReport } = await import('./report-remote');
-        return remoteReport({ wallets: values.wallet, csv: values.csv!, trades: values.trades!, from: values.from, to: values.to, gateway: values.gateway ?? process.env.OOF_GATEWAY ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.OOF_TOKEN }, process.stdout);
+        return remoteReport({ wallets: values.wallet, csv: values.csv!, trades: values.trades!, from: values.from, to: values.to, includeSpam: values['include-spam']!, gateway: values.gateway ?? process.env.OOF_GATEWAY ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.OOF_TOKEN }, process.stdout);
       }
-      if (values.csv || values.trades || values.from || values.to) throw new CliError('--csv, --trades, --from and --to go with --wallet (the gateway\'s report)');
+      if (values.csv || values.trades || values.from || values.to || values['include-spam']) throw new CliError('--csv, --trades, --from, --to and --include-spam go with --wallet (the gateway\'s report)');
       if (positionals.length > 1) throw new CliError('oof report takes at most one FILE');
       const { reportCommand } = await import('./report-command');
       return reportCommand({ file: positionals[0] }, { stdin: process.stdin, stdout: process.stdout });

@@ -9,6 +9,8 @@ export interface RemoteReportOptions {
   trades: boolean;
   from?: string;
   to?: string;
+  /** Spam tokens' positions and moments too (left out by default). */
+  includeSpam?: boolean;
   token?: string;
 }
 
@@ -22,11 +24,12 @@ export async function remoteReport(o: RemoteReportOptions, out: Writable): Promi
   if (o.from) query.set('from', o.from);
   if (o.to) query.set('to', o.to);
   if (o.trades) query.set('export', 'trades');
+  if (o.includeSpam) query.set('includeSpam', 'true');
   const headers: Record<string, string> = { accept: o.csv ? 'text/csv' : 'application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
   const single = o.wallets.length === 1;
   const url = single
     ? `${o.gateway}/v1/wallets/${encodeURIComponent(o.wallets[0]!)}/report?${query}`
-    : `${o.gateway}/v1/reports${o.trades ? '?export=trades' : ''}`;
+    : `${o.gateway}/v1/reports?${new URLSearchParams([...query].filter(([k]) => k === 'export' || k === 'includeSpam'))}`;
   const init: RequestInit = single ? { headers } : { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ wallets: o.wallets, ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) }) };
   const res = await fetch(url, init).catch((e) => {
     throw new CliError(`cannot reach the gateway at ${o.gateway}: ${(e as Error).message}`);

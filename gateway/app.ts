@@ -128,7 +128,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     if (p.role !== 'service' && p.role !== 'admin') throw new Problem(403, 'Forbidden', 'operators only (a service token or an admin\'s token)');
   };
   const policy = createWalletPolicy(d.db, { accessDays: d.config.WALLET_ACCESS_DAYS });
-  const reportResolver = new ReportResolver({ db: d.db, workflows: new OofWorkflows(d.temporal, d.config.TEMPORAL_TASK_QUEUE), workerMinActions: d.config.REPORT_WORKER_MIN_ACTIONS });
+  const reportResolver = new ReportResolver({ db: d.db, workflows: new OofWorkflows(d.temporal, d.config.TEMPORAL_TASK_QUEUE), workerMinActions: d.config.REPORT_WORKER_MIN_ACTIONS, denyList: d.config.tokenDenyList });
   const sseHub = d.sseHub ?? new SseHub();
 
   const health = healthRouter({ db: d.db, temporal: d.temporal, namespace: d.config.TEMPORAL_NAMESPACE, config: d.config, registry: metrics.registry, operatorOnly, cacheMs: d.config.HEALTH_CACHE_MS });

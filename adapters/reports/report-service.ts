@@ -3,7 +3,10 @@ import { D } from '../../domain/money';
 import { computeReport } from '../../domain/report/compute';
 import { reportView, scoreDays, tradesCsv, walletCardUrl, walletCardVersion, latestWalletCardUrl, walletSharePath, type ReportMoment, type WalletReportView } from '../../domain/report/view';
 import type { Db } from '../../lib/db';
-import { tokensFor } from '../stores/token-store';
+import { withoutMints } from '../../domain/report/exclude';
+import { parseDenyList, unsolicitedMints } from '../../domain/tokens/spam';
+import { tokenView } from '../../domain/tokens/token';
+import { spamVerdict, tokenRows } from '../stores/token-store';
 import { loadReportHistory, loadReportPrices, mintsOf, priceNeeds } from './report-source';
 
 export interface ReportQuery {
@@ -12,28 +15,38 @@ export interface ReportQuery {
   fromMs?: number;
   /** The report's `now`; absent, the present. */
   toMs?: number;
+  /** Spam tokens (issue #19) are left out unless asked for. */
+  includeSpam?: boolean;
+  /** TOKEN_DENYLIST as the asking gateway has it (mints and /patterns/): spam whatever else is known. */
+  denyList?: string[];
 }
 
 export interface ReportAnswer { body: string; view: WalletReportView; stamp: string; scope: string; cached: boolean }
 
 const DAY_MS = 86_400_000;
+/** The shape of the stored report body: a body cached before a change of it (v2: `spam`, each position's `token`) is stale. */
+const REPORT_VIEW_VERSION = 'v2';
 
 /** What was asked: the cache row's key. */
 export function reportScope(q: ReportQuery): string {
-  return createHash('sha256').update(JSON.stringify([q.wallets, q.fromMs ?? null, q.toMs ?? null])).digest('hex').slice(0, 32);
+  // A deny list or spam asked for is another question, hence another cache row.
+  const spam = q.includeSpam ? ['spam'] : q.denyList?.length ? [q.denyList] : [];
+  return createHash('sha256').update(JSON.stringify([q.wallets, q.fromMs ?? null, q.toMs ?? null, ...spam])).digest('hex').slice(0, 32);
 }
 
 /**
  * What a report was computed from: each wallet's history version (bumped by triggers on every change of its
  * stored history), its moments (count and latest change: a moment that worsens changes the score and the card), and
- * the UTC day of `now`. A report is served from the cache while this is unchanged.
+ * the UTC day of `now`. A report is served from the cache while this is unchanged. Which tokens are spam is judged
+ * when the report is computed (the registry's verified and market flags change rarely): a day at most, like the
+ * moments' own flags, which detection sets.
  */
 export async function reportStamp(db: Db, q: ReportQuery, nowMs: number): Promise<string> {
   const r = await db.raw(
     `select (select coalesce(string_agg(wallet || ':' || version, ',' order by wallet), '') from wallet_history_versions where wallet = any(?)) as versions,
-            (select count(*) || ':' || coalesce(extract(epoch from max(updated_at))::text, '') from moments where wallet = any(?) and not spam) as moments`,
-    [q.wallets, q.wallets]);
-  return `${r.rows[0].versions}|${r.rows[0].moments}|${Math.floor(nowMs / DAY_MS)}`;
+            (select count(*) || ':' || coalesce(extract(epoch from max(updated_at))::text, '') from moments where wallet = any(?) and (? or not spam)) as moments`,
+    [q.wallets, q.wallets, q.includeSpam === true]);
+  return `${REPORT_VIEW_VERSION}|${r.rows[0].versions}|${r.rows[0].moments}|${Math.floor(nowMs / DAY_MS)}`;
 }
 
 /** How many actions the wallets have stored: what decides whether the worker computes their report. */
@@ -56,12 +69,23 @@ export async function computeAndStoreReport(db: Db, q: ReportQuery, o: { trades?
   const nowMs = Math.min(q.toMs ?? Date.now(), o.nowMs ?? Date.now());
   const stamp = await reportStamp(db, q, nowMs);
   const scope = reportScope(q);
-  const txs = await loadReportHistory(db, q.wallets, nowMs);
-  const mints = mintsOf(txs);
-  const [prices, momentRows, tokens] = await Promise.all([
+  const history = await loadReportHistory(db, q.wallets, nowMs);
+  const allMints = mintsOf(history);
+  // Spam for the owner as a whole: deny-listed, or arrived unsolicited in any of the wallets, bought in none, and
+  // neither verified nor priced by the registry (the verdict moments and alerts get, spamPairs).
+  const rows = await tokenRows(db, allMints);
+  const unsolicited = unsolicitedMints(history);
+  const deny = parseDenyList(q.denyList ?? []);
+  const spam = allMints.filter((m) => spamVerdict(m, rows.get(m), unsolicited.has(m), deny)).sort();
+  const spamSet = new Set(spam);
+  const txs = q.includeSpam ? history : withoutMints(history, spamSet);
+  const mints = q.includeSpam ? allMints : allMints.filter((m) => !spamSet.has(m));
+  const tokens = new Map(mints.map((m) => [m, tokenView(m, rows.get(m))]));
+  const [prices, momentRows] = await Promise.all([
     loadReportPrices(db, priceNeeds(txs), mints, nowMs),
-    db('moments').whereIn('wallet', q.wallets).where('spam', false).select('id', 'kind', 'wallet', 'mint', 'signature', 'at', 'missed_usd', 'severity'),
-    tokensFor(db, mints),
+    q.includeSpam
+      ? db('moments').whereIn('wallet', q.wallets).select('id', 'kind', 'wallet', 'mint', 'signature', 'at', 'missed_usd', 'severity')
+      : db('moments').whereIn('wallet', q.wallets).where('spam', false).whereNotIn('mint', spam).select('id', 'kind', 'wallet', 'mint', 'signature', 'at', 'missed_usd', 'severity'),
   ]);
   const result = computeReport({ wallets: q.wallets, transactions: txs, prices, nowMs, fromMs: q.fromMs, timeline: true, detail: o.trades === true });
   const moments: ReportMoment[] = momentRows.map((r: any) => ({
@@ -71,7 +95,9 @@ export async function computeAndStoreReport(db: Db, q: ReportQuery, o: { trades?
   const firstMs = txs.find((t) => Number.isFinite(t.atMs))?.atMs;
   const input = { result, moments, fromMs: q.fromMs, tokens, firstMs };
   const view = reportView(input);
-  if (q.wallets.length === 1) {
+  view.spam = { included: q.includeSpam === true, mints: spam };
+  // The card and the daily score are the default report's (spam left out): a report with spam has no card of its own.
+  if (q.wallets.length === 1 && !q.includeSpam) {
     const wallet = q.wallets[0]!;
     const version = walletCardVersion(view);
     view.card = { version, url: walletCardUrl(wallet, version), latestUrl: latestWalletCardUrl(wallet), shareUrl: walletSharePath(wallet) };

@@ -96,6 +96,14 @@ export async function isSpam(db: Db, q: { mint: string; wallet: string }, deny: 
   return (await spamPairs(db, [q], deny)).has(pairKey(q));
 }
 
+/** The spam verdict on a mint from its registry row (none: unverified, unpriced) and how it arrived. */
+export function spamVerdict(mint: string, row: TokenRow | undefined, unsolicited: boolean, deny?: DenyList): boolean {
+  return isSpamToken({
+    unsolicited, verified: row?.verified ?? false, hasMarket: row?.hasMarket,
+    denied: deny ? denied(deny, { mint, symbol: row?.symbol, name: row?.name }) : false,
+  });
+}
+
 export const pairKey = (q: { mint: string; wallet: string }) => `${q.wallet}|${q.mint}`;
 
 /**
@@ -128,12 +136,7 @@ export async function spamPairs(db: Db, pairs: Array<{ mint: string; wallet: str
   for (const p of unique) {
     const row = tokens.get(p.mint);
     const acts = seen.get(pairKey(p));
-    const spammy = isSpamToken({
-      unsolicited: Boolean(acts?.received) && !acts?.bought && !never.has(p.mint),
-      verified: row?.verified ?? false, hasMarket: row?.hasMarket,
-      denied: deny ? denied(deny, { mint: p.mint, symbol: row?.symbol, name: row?.name }) : false,
-    });
-    if (spammy) spam.add(pairKey(p));
+    if (spamVerdict(p.mint, row, Boolean(acts?.received) && !acts?.bought && !never.has(p.mint), deny)) spam.add(pairKey(p));
   }
   return spam;
 }

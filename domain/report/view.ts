@@ -3,17 +3,19 @@ import { stringify } from 'csv-stringify/sync';
 import { iso } from '../detection/moment';
 import type { MomentKind } from '../detection/moment';
 import { ZERO, type Dec } from '../money';
-import type { TokenView } from '../tokens/token';
+import { tokenView, type TokenView } from '../tokens/token';
 import { usdText } from './compute';
 import { usd36Text, usd36ToDec } from './usd';
 import { dailyScores, oofScore, type ScoredMoment } from './score';
-import type { MatchedPart, PnlStep, Report, ReportResult } from './types';
+import type { MatchedPart, PnlStep, Position, Report, ReportResult } from './types';
 
 /** A moment as the report names it (its worst one, and what the score reads). */
 export interface ReportMoment extends ScoredMoment { id: string; kind: MomentKind; wallet: string; mint: string; signature: string | null }
 
 /** The API's wallet report: the `oof report` JSON, with the moments' side (score, worst moment) and charts. */
 export interface WalletReportView extends Report {
+  /** The report's positions, each with the `token` every position line carries (issue #19). */
+  positions: Array<Position & { token: TokenView }>;
   from: string | null;
   to: string;
   oof: { score: number; missedUsd: string; moments: number; worstMoment: ReportMoment | null };
@@ -22,6 +24,8 @@ export interface WalletReportView extends Report {
   /** Cumulative realized PnL net of fees: [ISO time, USD], at most CHART_POINTS. */
   chart: Array<[string, string]>;
   tokens: Record<string, TokenView>;
+  /** The tokens judged spam (issue #19): left out of positions, totals and moments unless `included`. */
+  spam: { included: boolean; mints: string[] };
   /** One wallet's report only: its card (this version) and its share page. */
   card: { version: string; url: string; latestUrl: string; shareUrl: string } | null;
 }
@@ -131,12 +135,14 @@ export function reportView(i: ViewInput): WalletReportView {
   }
   const view: WalletReportView = {
     ...i.result.report,
+    positions: i.result.report.positions.map((p) => ({ ...p, token: i.tokens.get(p.mint) ?? tokenView(p.mint) })),
     from: from === undefined ? null : iso(from),
     to: i.result.report.now,
     oof: { score: score.score, missedUsd: usdText(missed), moments: moments.length, worstMoment: worstMoment(moments) },
     scoreHistory: days.map((d) => ({ day: d.day, score: d.score })),
     chart: withOrigin(pnlChart(i.result.timeline, CHART_POINTS - 1), from ?? i.firstMs).map(([t, v]) => [iso(t), usd36Text(v)]),
     tokens,
+    spam: { included: false, mints: [] },
     card: null,
   };
   return view;

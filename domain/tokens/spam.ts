@@ -29,3 +29,21 @@ export function denied(deny: DenyList, t: { mint: string; symbol?: string | null
 export function isSpamToken(t: { unsolicited: boolean; verified: boolean; hasMarket?: boolean | null; denied: boolean }): boolean {
   return t.denied || (t.unsolicited && !t.verified && !t.hasMarket);
 }
+
+/**
+ * The mints a history received by transfer and never by a swap: what "arrived unsolicited" means for spam. Over one
+ * owner's wallets a token bought in one and moved to another was bought; SOL, the majors and `exempt` never count.
+ */
+export function unsolicitedMints(txs: Iterable<{ actions: ReadonlyArray<{ kind: string; received: { mint: string } | null }> }>, exempt: Iterable<string> = []): Set<string> {
+  const received = new Set<string>();
+  const bought = new Set<string>();
+  for (const tx of txs) {
+    for (const a of tx.actions) {
+      if (!a.received) continue;
+      if (a.kind === 'transfer_in') received.add(a.received.mint);
+      else if (a.kind === 'swap') bought.add(a.received.mint);
+    }
+  }
+  const never = new Set([...NEVER_UNSOLICITED, ...exempt]);
+  return new Set([...received].filter((m) => !bought.has(m) && !never.has(m)));
+}

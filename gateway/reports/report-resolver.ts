@@ -14,9 +14,11 @@ interface Entry { stamp: string; body: string; tradesCsv?: string }
 export class ReportResolver {
   private readonly memory = new Map<string, Entry>();
 
-  constructor(private readonly d: { db: Db; workflows?: OofWorkflows; workerMinActions: number; memoryEntries?: number }) {}
+  /** `denyList`: TOKEN_DENYLIST, which every report this gateway answers applies (the worker computes with it too). */
+  constructor(private readonly d: { db: Db; workflows?: OofWorkflows; workerMinActions: number; memoryEntries?: number; denyList?: string[] }) {}
 
-  async resolve(q: ReportQuery, o: { trades?: boolean } = {}): Promise<ResolvedReport> {
+  async resolve(asked: ReportQuery, o: { trades?: boolean } = {}): Promise<ResolvedReport> {
+    const q: ReportQuery = this.d.denyList?.length ? { ...asked, denyList: this.d.denyList } : asked;
     const nowMs = Math.min(q.toMs ?? Date.now(), Date.now());
     const scope = reportScope(q);
     const stamp = await reportStamp(this.d.db, q, nowMs);

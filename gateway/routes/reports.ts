@@ -14,9 +14,12 @@ const address = z.string().refine(isSolanaAddress, { error: (i) => `"${String(i.
 // An instant or a UTC day (a day means its start).
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO date-time or a date (YYYY-MM-DD)' });
 const exportKind = z.enum(['positions', 'trades'], { error: 'export must be positions or trades' });
+const includeSpam = z.enum(['true', 'false'], { error: 'includeSpam must be true or false' }).describe('true: spam tokens\' positions and moments too (left out by default)');
 
-export const reportQuerySchema = z.object({ from: instant.optional(), to: instant.optional(), export: exportKind.optional() }).strict()
+export const reportQuerySchema = z.object({ from: instant.optional(), to: instant.optional(), export: exportKind.optional(), includeSpam: includeSpam.optional() }).strict()
   .refine((b) => !b.from || !b.to || Date.parse(b.from) < Date.parse(b.to), { message: 'from must be before to', path: ['from'] });
+
+export const reportsQuerySchema = z.object({ export: exportKind.optional(), includeSpam: includeSpam.optional() }).strict();
 
 export function reportsBodySchema(maxWallets: number) {
   return z.object({
@@ -62,6 +65,8 @@ export function reportsRouter(d: ReportsDeps): Router {
     ctx.body = trades ? r.tradesCsv! : positionsCsv(JSON.parse(r.body) as WalletReportView);
   }
 
+  // Spam tokens are left out of a report unless asked for (issue #19), as they are of moments.
+  const spam = (v?: 'true' | 'false') => (v === 'true' ? { includeSpam: true } : {});
   const range = (from?: string, to?: string) => ({ ...(from ? { fromMs: Date.parse(from) } : {}), ...(to ? { toMs: Date.parse(to) } : {}) });
 
   for (const path of ['/v1/wallets/:address/report', '/v1/wallets/:address/report.csv']) {
@@ -70,14 +75,14 @@ export function reportsRouter(d: ReportsDeps): Router {
       if (!isSolanaAddress(wallet)) throw new Problem(400, 'Bad Request', `"${wallet.slice(0, 64)}" is not a Solana address`);
       const q = parseOr400(reportQuerySchema, ctx.query, 'query');
       await d.policy.assertCanReadWallet(principalOf(ctx), wallet);
-      await answer(ctx, { wallets: [wallet], ...range(q.from, q.to) }, wantsCsv(ctx, path.endsWith('.csv')), q.export);
+      await answer(ctx, { wallets: [wallet], ...range(q.from, q.to), ...spam(q.includeSpam) }, wantsCsv(ctx, path.endsWith('.csv')), q.export);
     });
   }
 
   router.post('/v1/reports', async (ctx) => {
     if (!ctx.is('application/json')) throw new Problem(415, 'Unsupported Media Type', 'send the request body as application/json');
     const body = parseOr400(reportsBodySchema(d.maxWallets), (ctx.request as any).body ?? {}, 'report request');
-    const q = parseOr400(z.object({ export: exportKind.optional() }).strict(), ctx.query, 'query');
+    const q = parseOr400(reportsQuerySchema, ctx.query, 'query');
     const p = principalOf(ctx);
     // By default, the caller's own verified wallets: one owner, one FIFO across them.
     const wallets = [...new Set(body.wallets ?? (p && 'wallets' in p ? p.wallets.filter(isSolanaAddress) : []))].sort();
@@ -86,7 +91,7 @@ export function reportsRouter(d: ReportsDeps): Router {
     const readable = await d.policy.readableOf(p, wallets);
     const refused = wallets.filter((w) => !readable.has(w));
     if (refused.length) throw new Problem(403, 'Forbidden', `you may not read ${refused.join(', ')}: a report covers your own wallets and those you analysed lately`, { wallets: refused });
-    await answer(ctx, { wallets, ...range(body.from, body.to) }, wantsCsv(ctx, false), q.export);
+    await answer(ctx, { wallets, ...range(body.from, body.to), ...spam(q.includeSpam) }, wantsCsv(ctx, false), q.export);
   });
 
   router.get('/v1/wallets/:address/score-history', async (ctx) => {

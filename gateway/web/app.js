@@ -140,7 +140,9 @@
 
   /** @param {any} r */
   function renderReport(r) {
-    reportStatus.textContent = `As of ${new Date(r.now).toUTCString()} · OOF score ${r.oof.score} / 100`;
+    const hidden = r.spam && !r.spam.included ? r.spam.mints.length : 0;
+    const spamNote = hidden ? ` · ${hidden} spam token${hidden === 1 ? '' : 's'} left out` : '';
+    reportStatus.textContent = `As of ${new Date(r.now).toUTCString()} · OOF score ${r.oof.score} / 100${spamNote}`;
     const t = r.totals;
     /** @type {Array<[string, string]>} */
     const facts = [
