@@ -27,6 +27,7 @@ import { webRouter } from './routes/web';
 import { alertsRouter } from './routes/alerts';
 import { shareRouter } from './routes/share';
 import { reportsRouter } from './routes/reports';
+import { TokenViewCache } from '../adapters/stores/token-view-cache';
 import { walletCardsRouter } from './routes/wallet-cards';
 import { ReportResolver } from './reports/report-resolver';
 import { OofWorkflows } from '../temporal/client';
@@ -200,6 +201,7 @@ export function createApp(d: GatewayDeps, role: AppRole = 'api'): Koa {
     db: d.db, policy, sseHub, appSecret: d.config.appSecret, feed: d.feed, sseClients: metrics.sseClients, log: d.log,
     heartbeatMs: d.config.SSE_HEARTBEAT_MS, maxBufferedBytes: d.config.SSE_MAX_BUFFERED_BYTES,
     deniedMints: d.config.tokenDenyList.filter((e) => !e.startsWith('/')),
+    ...(d.config.TOKEN_VIEW_CACHE_MS > 0 ? { tokenViews: new TokenViewCache(d.db, { ttlMs: d.config.TOKEN_VIEW_CACHE_MS }) } : {}),
   });
   app.use(moments.routes()).use(moments.allowedMethods());
   const wallets = walletsRouter({ policy });

@@ -100,6 +100,8 @@ const schema = z.object({
   TOKEN_LOGO_MAX_BYTES: z.coerce.number().int().min(1024).max(20 * 1024 * 1024).default(1 << 20),
   /** Comma-separated mints, or /patterns/ matched against symbol and name: always spam. */
   TOKEN_DENYLIST: z.string().default(''),
+  /** How long a gateway keeps the token objects it names in answers (0: read them for every answer). */
+  TOKEN_VIEW_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 
 function alertKeyBytes(v: string): Buffer | undefined {

@@ -1,19 +1,23 @@
 import type { Db } from '../../lib/db';
 import type { Moment } from '../../domain/detection/moment';
-import { D, usd } from '../../domain/money';
+import { plainText, roundedText } from '../../domain/money';
 import type { TokenView } from '../../domain/tokens/token';
 import { cardUrl } from '../../domain/cards/card-url';
 import { tokensFor } from './token-store';
 
 export const MOMENT_CHANNEL = 'moment_events';
 
+/** The columns momentFromRow reads: a page selects these, not the bookkeeping ones (two more timestamps to parse per row). */
+export const MOMENT_COLUMNS = ['id', 'wallet', 'kind', 'mint', 'signature', 'at', 'severity', 'missed_usd', 'pct', 'status', 'explain', 'spam'] as const;
+
 /** The API shape of a stored moment row, with its token when the caller looked it up (tokensFor). */
 export function momentFromRow(r: any, token?: TokenView): Moment {
   const m: Moment = {
     id: r.id, kind: r.kind, wallet: r.wallet, mint: r.mint, signature: r.signature,
     at: new Date(r.at).toISOString().replace('.000Z', 'Z'),
-    pct: new D(r.pct).toFixed(), missedUsd: usd(new D(r.missed_usd)),
-    severity: new D(r.severity).toFixed(4), status: r.status, explain: r.explain,
+    // NUMERIC text straight from Postgres, formatted as decimal.js would (usd(), toFixed()), a page at a time.
+    pct: plainText(r.pct), missedUsd: roundedText(r.missed_usd, 2),
+    severity: roundedText(r.severity, 4), status: r.status, explain: r.explain,
     ...(token ? { token } : {}), spam: Boolean(r.spam),
   };
   // The URL names this version of the card, so a moment that changes is never shown with a stale one.

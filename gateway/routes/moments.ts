@@ -3,8 +3,9 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { D, usd } from '../../domain/money';
 import { summarizeProgress as summarize } from '../../activities/analysis/progress';
-import { momentFromRow } from '../../adapters/stores/moments-store';
+import { MOMENT_COLUMNS, momentFromRow } from '../../adapters/stores/moments-store';
 import { tokensFor } from '../../adapters/stores/token-store';
+import type { TokenViewCache } from '../../adapters/stores/token-view-cache';
 import type { Db } from '../../lib/db';
 import type { Logger } from '../../lib/logger';
 import { isSolanaAddress } from '../../lib/solana-address';
@@ -30,6 +31,8 @@ export const listMomentsQuery = z.object({
 export interface MomentsDeps { db: Db; policy: WalletPolicy; appSecret: string; /** How often open streams check that their caller may still read them. */ reauthorizeMs?: number; sseHub?: SseHub; feed?: MomentFeed; heartbeatMs?: number; maxBufferedBytes?: number; sseClients?: { inc(): void; dec(): void }; log?: Logger;
   /** TOKEN_DENYLIST mints: spam whatever detection stored. */
   deniedMints?: string[];
+  /** Token views kept between requests; without it, each answer reads them. */
+  tokenViews?: TokenViewCache;
 }
 
 /** Spam is left out unless the caller asks for it (issue #19). */
@@ -39,8 +42,9 @@ function withoutSpam(q: any, denied: string[]): void {
 }
 
 /** Moment rows in API shape, each with its token. */
-async function withTokens(db: Db, rows: any[]) {
-  const tokens = await tokensFor(db, rows.map((r) => r.mint));
+async function withTokens(d: Pick<MomentsDeps, 'db' | 'tokenViews'>, rows: any[]) {
+  const mints = rows.map((r) => r.mint);
+  const tokens = d.tokenViews ? await d.tokenViews.get(mints) : await tokensFor(d.db, mints);
   return rows.map((r) => momentFromRow(r, tokens.get(r.mint)));
 }
 
@@ -80,7 +84,7 @@ export function momentsRouter(d: MomentsDeps): Router {
     const p = principalOf(ctx);
     if (q.wallet) await d.policy.assertCanReadWallet(p, q.wallet);
     const visible = q.wallet ? 'all' : await d.policy.readableWallets(p);
-    const rows = d.db('moments').orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit + 1);
+    const rows = d.db('moments').select(MOMENT_COLUMNS).orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit + 1);
     if (q.wallet) rows.where({ wallet: q.wallet });
     else if (visible !== 'all') rows.whereIn('wallet', [...visible]);
     if (q.kind) rows.where({ kind: q.kind });
@@ -93,7 +97,7 @@ export function momentsRouter(d: MomentsDeps): Router {
       rows.whereRaw('(at, id) < (?, ?)', [c.at, c.id]);
     }
     const found = await rows;
-    const page = await withTokens(d.db, found.slice(0, q.limit));
+    const page = await withTokens(d, found.slice(0, q.limit));
     const last = found.length > q.limit ? found[q.limit - 1] : undefined;
     ctx.body = { moments: page, nextCursor: last ? encodeCursor(d.appSecret, { at: new Date(last.at).toISOString(), id: last.id }) : null };
   });
@@ -101,11 +105,11 @@ export function momentsRouter(d: MomentsDeps): Router {
   router.get('/v1/moments/:id', async (ctx) => {
     const id = ctx.params.id!;
     if (!ULID_RE.test(id)) throw new Problem(400, 'Bad Request', `"${id.slice(0, 64)}" is not a moment id (a 26-character ULID)`);
-    const row = await d.db('moments').where({ id }).first();
+    const row = await d.db('moments').where({ id }).first(MOMENT_COLUMNS);
     // Another user's moment is "not found", not "forbidden": its existence is not ours to reveal.
     if (!row) throw new Problem(404, 'Not Found', `no moment ${id}`);
     await d.policy.assertCanReadWallet(principalOf(ctx), row.wallet, `no moment ${id}`);
-    ctx.body = (await withTokens(d.db, [row]))[0];
+    ctx.body = (await withTokens(d, [row]))[0];
   });
 
   router.get('/v1/wallets/:address/summary', async (ctx) => {
@@ -120,7 +124,7 @@ export function momentsRouter(d: MomentsDeps): Router {
       return q;
     };
     const byKind = await mine().groupBy('kind').select('kind').count({ n: '*' }).sum({ missed: 'missed_usd' });
-    const worst = await mine().orderBy([{ column: 'severity', order: 'desc' }, { column: 'missed_usd', order: 'desc' }]).limit(5);
+    const worst = await mine().select(MOMENT_COLUMNS).orderBy([{ column: 'severity', order: 'desc' }, { column: 'missed_usd', order: 'desc' }]).limit(5);
     const transactions = await d.db('wallet_transactions').where({ wallet }).count({ n: '*' }).first();
     let total = new D(0);
     const counts: Record<string, { count: number; missedUsd: string }> = {};
@@ -134,7 +138,7 @@ export function momentsRouter(d: MomentsDeps): Router {
       moments: Object.values(counts).reduce((n, c) => n + c.count, 0),
       byKind: counts,
       totalMissedUsd: usd(total),
-      worst: await withTokens(d.db, worst),
+      worst: await withTokens(d, worst),
     };
   });
 
