@@ -24,8 +24,9 @@ export class JsonArrayScanner {
     }
     if (this.mode === 'object') return out;
     const buf = this.buf;
+    const n = buf.length;
     let { pos, start, depth, inString } = this;
-    for (; pos < buf.length; pos++) {
+    for (; pos < n; pos++) {
       if (inString) {
         let j = buf.indexOf('"', pos);
         while (j !== -1) {
@@ -40,6 +41,8 @@ export class JsonArrayScanner {
         continue;
       }
       const c = buf.charCodeAt(pos);
+      // Inside an item (the hot path) only quotes and brackets matter.
+      if (depth > 0 && c !== 34 && c !== 91 && c !== 93 && c !== 123 && c !== 125) continue;
       if (this.mode === 'done') {
         if (c > 32) throw new SyntaxError(`unexpected "${buf[pos]}" after the end of the array`);
         continue;
