@@ -276,6 +276,25 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
     const keyOf = (e: Expected) => `${e.kind}|${e.signature}`;
     const drainUntil = Date.now() + Number(process.env.BENCH_LIVE_DRAIN_MS ?? 40_000);
     while (Date.now() < drainUntil && expected.some((e) => !firstSeen.has(keyOf(e)))) await new Promise((r) => setTimeout(r, 500));
+    // What was not delivered in the drain, told apart: late (published, still on its way, or arriving after), or
+    // never published (stored but no outbox event), or never stored. A loss and a slow run look alike otherwise.
+    const missingAtDrain = expected.filter((e) => !firstSeen.has(keyOf(e)));
+    let missingDiagnosis = 'none';
+    if (missingAtDrain.length) {
+      const rows: Array<{ id: string; kind: string; signature: string }> = await db('moments').whereIn('signature', missingAtDrain.map((e) => e.signature)).select('id', 'kind', 'signature');
+      const stored = new Map(rows.map((r) => [`${r.kind}|${r.signature}`, r.id]));
+      const ids = [...stored.values()];
+      const published = new Set<string>(ids.length ? (await db('moment_events').whereIn('moment_id', ids).distinct('moment_id')).map((r: { moment_id: string }) => r.moment_id) : []);
+      const extraUntil = Date.now() + Number(process.env.BENCH_LIVE_EXTRA_DRAIN_MS ?? 60_000);
+      while (Date.now() < extraUntil && missingAtDrain.some((e) => !firstSeen.has(keyOf(e)))) await new Promise((r) => setTimeout(r, 500));
+      const count = (f: (e: Expected) => boolean) => missingAtDrain.filter(f).length;
+      missingDiagnosis = [
+        `${missingAtDrain.length} missing at the drain's end`,
+        `${count((e) => firstSeen.has(keyOf(e)))} arrived within ${Math.round(Number(process.env.BENCH_LIVE_EXTRA_DRAIN_MS ?? 60_000) / 1000)} s more`,
+        `${count((e) => stored.has(keyOf(e)))} stored`, `${count((e) => published.has(stored.get(keyOf(e)) ?? ''))} published then`,
+        `${count((e) => !stored.has(keyOf(e)))} not stored then`,
+      ].join(', ');
+    }
     const batches = await countHistoryBatches(db);
     const refresh = await refreshWork(env.temporal.address, started).catch((e: Error) => ({ error: e.message }));
     const badroute: number[] = [];
@@ -292,7 +311,7 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
       if (seen.cardAtMs !== undefined) cardsOk++;
       badroute.push(seen.cardAtMs === undefined ? Infinity : seen.cardAtMs - e.fromMs);
     }
-    const delivered = expected.filter((e) => firstSeen.has(keyOf(e))).length;
+    const delivered = expected.filter((e) => firstSeen.has(keyOf(e)) && !missingAtDrain.includes(e)).length;
     const expectedIds = new Set(expected.map(keyOf).filter((k) => firstSeen.has(k)).map((k) => firstSeen.get(k)!.id));
     let dups = 0;
     let lostAtClients = 0;
@@ -329,6 +348,7 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
         'webhook tx/s': Math.round(txRate),
         'moments expected': expected.length,
         'moments delivered': delivered,
+        'undelivered at the drain': missingDiagnosis,
         duplicates: dups,
         'badroute p95 ms': Number.isFinite(badP95) ? badP95 : -1,
         'crossing p95 ms': Number.isFinite(crossP95) ? crossP95 : -1,
