@@ -290,9 +290,9 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
       const count = (f: (e: Expected) => boolean) => missingAtDrain.filter(f).length;
       missingDiagnosis = [
         `${missingAtDrain.length} missing at the drain's end`,
-        `${count((e) => firstSeen.has(keyOf(e)))} arrived within ${Math.round(Number(process.env.BENCH_LIVE_EXTRA_DRAIN_MS ?? 60_000) / 1000)} s more`,
-        `${count((e) => stored.has(keyOf(e)))} stored`, `${count((e) => published.has(stored.get(keyOf(e)) ?? ''))} published then`,
-        `${count((e) => !stored.has(keyOf(e)))} not stored then`,
+        `${count((e) => firstSeen.has(keyOf(e)))} arrived within ${Math.round(Number(process.env.BENCH_LIVE_EXTRA_DRAIN_MS ?? 60_000) / 1000)} s more (counted in the latencies, not in delivered)`,
+        `at the drain's end: ${count((e) => stored.has(keyOf(e)))} stored, ${count((e) => published.has(stored.get(keyOf(e)) ?? ''))} of them published`,
+        `${count((e) => !stored.has(keyOf(e)))} not stored`,
       ].join(', ');
     }
     const batches = await countHistoryBatches(db);

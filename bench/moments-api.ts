@@ -1,12 +1,16 @@
 import http from 'node:http';
 import bs58 from 'bs58';
 import pg from 'pg';
+import { MOMENT_COLUMNS } from '../adapters/stores/moments-store';
 import { createDb } from '../lib/db';
 import { spawnEntry, stopProcess, waitForHttp } from '../lib/processes';
 import { freePort } from '../lib/temporal-dev-server';
 import { startBenchEnv } from './env';
 import { atMost, compare, interleave, ratiosPass } from './ceiling';
 import { percentile, type BenchResult } from './machine';
+
+/** The gateway's page query, as it sends it (the columns a moment shows), with nothing around it. */
+const BARE_PAGE = `select ${MOMENT_COLUMNS.map((c) => `"${c}"`).join(', ')} from moments where wallet = $1 and spam = false order by at desc, id desc limit 51`;
 
 /**
  * GET /v1/moments?wallet=… at a fixed arrival rate against a table of `rows` moments (10,000 wallets), from
@@ -99,7 +103,7 @@ export async function momentsApiBench(opts: { rows?: number; rate?: number; segm
         req.on('error', () => resolve(false));
       });
     const bare = async () => {
-      await pool.query('select * from moments where wallet = $1 order by at desc, id desc limit 51', [wallet(k++ * 7919)]);
+      await pool.query(BARE_PAGE, [wallet(k++ * 7919)]);
       return true;
     };
     // Both sides warm at the full rate first (a steady gateway is what users meet: its pool open, its code optimised;

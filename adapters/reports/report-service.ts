@@ -30,7 +30,8 @@ const REPORT_VIEW_VERSION = 'v2';
 /** What was asked: the cache row's key. */
 export function reportScope(q: ReportQuery): string {
   // A deny list or spam asked for is another question, hence another cache row.
-  const spam = q.includeSpam ? ['spam'] : q.denyList?.length ? [q.denyList] : [];
+  // The body lists the spam it judged, so a deny list changes the answer with spam included too.
+  const spam = q.includeSpam ? ['spam', q.denyList ?? []] : q.denyList?.length ? [q.denyList] : [];
   return createHash('sha256').update(JSON.stringify([q.wallets, q.fromMs ?? null, q.toMs ?? null, ...spam])).digest('hex').slice(0, 32);
 }
 
@@ -44,8 +45,8 @@ export function reportScope(q: ReportQuery): string {
 export async function reportStamp(db: Db, q: ReportQuery, nowMs: number): Promise<string> {
   const r = await db.raw(
     `select (select coalesce(string_agg(wallet || ':' || version, ',' order by wallet), '') from wallet_history_versions where wallet = any(?)) as versions,
-            (select count(*) || ':' || coalesce(extract(epoch from max(updated_at))::text, '') from moments where wallet = any(?) and (? or not spam)) as moments`,
-    [q.wallets, q.wallets, q.includeSpam === true]);
+            (select count(*) || ':' || coalesce(extract(epoch from max(updated_at))::text, '') from moments where wallet = any(?)) as moments`,
+    [q.wallets, q.wallets]);
   return `${REPORT_VIEW_VERSION}|${r.rows[0].versions}|${r.rows[0].moments}|${Math.floor(nowMs / DAY_MS)}`;
 }
 
@@ -85,7 +86,10 @@ export async function computeAndStoreReport(db: Db, q: ReportQuery, o: { trades?
     loadReportPrices(db, priceNeeds(txs), mints, nowMs),
     q.includeSpam
       ? db('moments').whereIn('wallet', q.wallets).select('id', 'kind', 'wallet', 'mint', 'signature', 'at', 'missed_usd', 'severity')
-      : db('moments').whereIn('wallet', q.wallets).where('spam', false).whereNotIn('mint', spam).select('id', 'kind', 'wallet', 'mint', 'signature', 'at', 'missed_usd', 'severity'),
+      // The owner's verdict, not each moment's own flag (detection judges one wallet: a token bought in one of the
+      // wallets and moved to another is spam for the second alone, not for the owner). One array parameter, however
+      // many spam mints an airdrop-farmed owner has.
+      : db('moments').whereIn('wallet', q.wallets).whereRaw('not (mint = any(?::text[]))', [spam]).select('id', 'kind', 'wallet', 'mint', 'signature', 'at', 'missed_usd', 'severity'),
   ]);
   const result = computeReport({ wallets: q.wallets, transactions: txs, prices, nowMs, fromMs: q.fromMs, timeline: true, detail: o.trades === true });
   const moments: ReportMoment[] = momentRows.map((r: any) => ({

@@ -96,8 +96,10 @@ export async function isSpam(db: Db, q: { mint: string; wallet: string }, deny: 
   return (await spamPairs(db, [q], deny)).has(pairKey(q));
 }
 
-/** The spam verdict on a mint from its registry row (none: unverified, unpriced) and how it arrived. */
+/** The spam verdict on a mint from its registry row (none: unverified, unpriced) and how it arrived; never SOL or a major. */
 export function spamVerdict(mint: string, row: TokenRow | undefined, unsolicited: boolean, deny?: DenyList): boolean {
+  // SOL and the majors never: a deny pattern aimed at their look-alikes (/usdc/) must not take the real ones.
+  if (NEVER_UNSOLICITED.has(mint)) return false;
   return isSpamToken({
     unsolicited, verified: row?.verified ?? false, hasMarket: row?.hasMarket,
     denied: deny ? denied(deny, { mint, symbol: row?.symbol, name: row?.name }) : false,

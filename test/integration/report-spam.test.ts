@@ -63,6 +63,8 @@ describe('spam in the wallet report', () => {
     await upsertTokens(db, [{ mint: VER, symbol: 'VER', name: 'Verified Drop', verified: true, tags: ['verified'], source: 'test' }]);
     // The moment on the airdrop was stored as detection judged it (spam); the deny list is applied when read.
     await upsertMoments(db, [moment(TOK, 0, false), moment(DEN, 1, false), moment(AIR, 2, true)]);
+    // W2 alone received GEM and never bought it: detection, judging W2 alone, flagged its moment spam.
+    await upsertMoments(db, [{ ...moment(GEM, 6, true), id: momentId(Date.parse(t(4)), W2, 'BHD', GEM, history[6]!.signature), wallet: W2, at: new Date(Date.parse(t(4))).toISOString() }]);
   });
   afterAll(async () => {
     await gw?.close();
@@ -111,6 +113,9 @@ describe('spam in the wallet report', () => {
     const both = await as('/v1/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wallets: [W1, W2] }) });
     const owner = await both.json();
     expect(owner.spam.mints).toEqual([AIR, DEN].sort());
+    // The owner bought GEM: W2's moment on it counts in her report (TOK's and GEM's), though W2 alone leaves it out.
+    expect(owner.oof.moments).toBe(2);
+    expect(alone.oof.moments).toBe(0);
     expect(owner.positions.find((p: any) => p.mint === GEM)).toMatchObject({ held: '2', costBasisUsd: '20' });
     const withSpam = await as('/v1/reports?includeSpam=true', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wallets: [W1, W2] }) });
     expect((await withSpam.json()).positions.map((p: any) => p.mint)).toContain(AIR);

@@ -84,6 +84,22 @@ describe('the fast report engine against the decimal.js reference', () => {
     }
   });
 
+  // A sell that realizes a gain too small to print (6.7 × 10^-20 USD): a third of a $1 lot sold for 19 decimals of
+  // dollars. It is not a win in either engine, and its realized figure prints 0.
+  it('does not count a gain the report prints as 0 as a winning sell', () => {
+    const TOKA = MINTS[1]!;
+    const at = (h: number) => new Date(T0 + h * H).toISOString();
+    const txs: NormalizedTx[] = [
+      { signature: 'b0', slot: 0, blockTime: at(1), wallet: W1, failed: false, feeLamports: '0', feePayer: W1, actions: [{ kind: 'swap', sent: { mint: USDC, amount: '1' }, received: { mint: TOKA, amount: '3' } }] },
+      { signature: 'b1', slot: 1, blockTime: at(2), wallet: W1, failed: false, feeLamports: '0', feePayer: W1, actions: [{ kind: 'swap', sent: { mint: TOKA, amount: '1' }, received: { mint: USDC, amount: '0.3333333333333333334' } }] },
+    ];
+    const input = { wallets: [W1], transactions: txs, prices: new Map(), nowMs: T0 + 50 * H, detail: true };
+    for (const r of [computeReport(input), computeReportReference(input)]) {
+      expect(r.report.totals).toMatchObject({ sells: 1, winningSells: 0, winRate: '0.0000', realizedPnlUsd: '0' });
+      expect(r.parts.filter((p) => p.kind === 'sell').map((p) => p.realizedUsd)).toEqual(['0']);
+    }
+  });
+
   it('falls back to the reference for a price it cannot hold exactly (more than 18 decimals)', () => {
     const prices = new Map([[SOL, new PriceSeries([[T0, '0.0000000000000000001234']])]]);
     const input = { wallets: [W1], transactions: [{ signature: 's', slot: 0, blockTime: new Date(T0).toISOString(), wallet: W1, failed: false, feeLamports: '5000', feePayer: W1, actions: [] }], prices, nowMs: T0 + H };

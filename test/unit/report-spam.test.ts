@@ -2,7 +2,9 @@ import { PriceSeries } from '../../domain/detection/price-series';
 import type { NormalizedTx } from '../../domain/parsing/normalized';
 import { computeReport } from '../../domain/report/compute';
 import { withoutMints } from '../../domain/report/exclude';
-import { unsolicitedMints } from '../../domain/tokens/spam';
+import { parseDenyList, unsolicitedMints } from '../../domain/tokens/spam';
+import { reportScope } from '../../adapters/reports/report-service';
+import { spamVerdict, type TokenRow } from '../../adapters/stores/token-store';
 
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
 const SOL = 'So11111111111111111111111111111111111111112';
@@ -64,5 +66,20 @@ describe('spam in the report', () => {
     expect(clean.positions.find((p) => p.mint === TOK)).toEqual(all.positions.find((p) => p.mint === TOK));
     expect(clean.totals.feesUsd).toBe(all.totals.feesUsd);
     expect(clean.totals.volumeUsd).toBe(all.totals.volumeUsd);
+  });
+
+  it('never judges SOL or a major spam, though a deny pattern aimed at look-alikes matches its symbol', () => {
+    const row = (mint: string, symbol: string): TokenRow => ({ mint, symbol, verified: false, tags: [], source: 'test', firstSeen: '', fetchedAt: '' });
+    const deny = parseDenyList(['/usdc/']);
+    expect(spamVerdict(USDC, row(USDC, 'USDC'), false, deny)).toBe(false);
+    expect(spamVerdict(SOL, row(SOL, 'SOL'), true, deny)).toBe(false);
+    expect(spamVerdict(AIR, row(AIR, 'USDC'), false, deny)).toBe(true);
+  });
+
+  it('caches a report with spam included apart for each deny list', () => {
+    const q = { wallets: [W1] };
+    expect(reportScope({ ...q, includeSpam: true, denyList: [AIR] })).not.toBe(reportScope({ ...q, includeSpam: true }));
+    expect(reportScope({ ...q, includeSpam: true })).not.toBe(reportScope(q));
+    expect(reportScope({ ...q, denyList: [AIR] })).not.toBe(reportScope(q));
   });
 });
