@@ -311,7 +311,8 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
       if (seen.cardAtMs !== undefined) cardsOk++;
       badroute.push(seen.cardAtMs === undefined ? Infinity : seen.cardAtMs - e.fromMs);
     }
-    const delivered = expected.filter((e) => firstSeen.has(keyOf(e)) && !missingAtDrain.includes(e)).length;
+    const late = new Set(missingAtDrain);
+    const delivered = expected.filter((e) => firstSeen.has(keyOf(e)) && !late.has(e)).length;
     const expectedIds = new Set(expected.map(keyOf).filter((k) => firstSeen.has(k)).map((k) => firstSeen.get(k)!.id));
     let dups = 0;
     let lostAtClients = 0;

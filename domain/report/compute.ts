@@ -5,7 +5,7 @@ import type { PriceSeries } from '../detection/price-series';
 import { D } from '../money';
 import { STABLECOINS, WSOL_MINT } from '../parsing/constants';
 import type { Leg, NormalizedTx, WalletAction } from '../parsing/normalized';
-import { compareCodePoints } from './order';
+import { compareCodePoints, reportOrder } from './order';
 import { computeReportReference } from './reference';
 import type { MatchedPart, PnlStep, Position, PositionFlows, ReportInput, ReportResult, Unpriced } from './types';
 import { round36to18, usd36Text, usd36ToDec } from './usd';
@@ -271,25 +271,9 @@ function fastReport(input: ReportInput): ReportResult {
     }
   };
 
-  // Report order: block time, then signature, then wallet (code points); no time sorts first; after now, left out.
-  const txs = input.transactions as Array<NormalizedTx & { atMs?: number }>;
+  const txs = input.transactions;
   const nowMs = input.nowMs;
-  const keep: number[] = [];
-  const times = new Float64Array(txs.length);
-  for (let i = 0; i < txs.length; i++) {
-    const t = txs[i]!;
-    times[i] = t.atMs ?? (t.blockTime ? parseTime(t.blockTime) : -Infinity);
-    if (!(times[i]! > nowMs)) keep.push(i);
-  }
-  const cmp = (x: number, y: number) => {
-    if (times[x] !== times[y]) return times[x]! < times[y]! ? -1 : 1;
-    const a = txs[x]!;
-    const b = txs[y]!;
-    return compareCodePoints(a.signature, b.signature) || compareCodePoints(a.wallet, b.wallet);
-  };
-  let sorted = true;
-  for (let i = 1; i < keep.length && sorted; i++) if (cmp(keep[i - 1]!, keep[i]!) > 0) sorted = false;
-  if (!sorted) keep.sort(cmp);
+  const { keep, times } = reportOrder(txs, nowMs, parseTime);
 
   const feeUnits = new Map<string, bigint>();
   for (const k of keep) {

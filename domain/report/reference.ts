@@ -5,7 +5,7 @@ import { mulDivUsd, X, XZERO as ZERO } from './exact';
 import { STABLECOINS, WSOL_MINT } from '../parsing/constants';
 import type { Leg, NormalizedTx, WalletAction } from '../parsing/normalized';
 import { LotQueue, type Lot, type PartSink } from './lots';
-import { compareCodePoints } from './order';
+import { compareCodePoints, reportOrder } from './order';
 import { PriceBook } from './prices';
 import type { MatchedPart, PnlStep, Position, PositionFlows, ReportInput, ReportResult, Unpriced } from './types';
 import Decimal from 'decimal.js';
@@ -23,28 +23,6 @@ interface MintState {
   lots: LotQueue;
   realized: Dec;
   flows: PositionFlows;
-}
-
-/** Transactions in report order: block time, then signature, then wallet (code points); no time sorts first. */
-function ordered(txs: NormalizedTx[], nowMs: number): { txs: NormalizedTx[]; times: Float64Array } {
-  const keep: number[] = [];
-  const t = new Float64Array(txs.length);
-  for (let i = 0; i < txs.length; i++) {
-    const tx = txs[i]! as NormalizedTx & { atMs?: number };
-    // A loader that already knows the time in ms (the API's) spares a date parse per transaction.
-    t[i] = tx.atMs ?? (tx.blockTime ? Date.parse(tx.blockTime) : -Infinity);
-    if (!(t[i]! > nowMs)) keep.push(i);
-  }
-  const cmp = (a: number, b: number) => {
-    if (t[a] !== t[b]) return t[a]! < t[b]! ? -1 : 1;
-    const x = txs[a]!;
-    const y = txs[b]!;
-    return compareCodePoints(x.signature, y.signature) || compareCodePoints(x.wallet, y.wallet);
-  };
-  let sorted = true;
-  for (let i = 1; i < keep.length && sorted; i++) if (cmp(keep[i - 1]!, keep[i]!) > 0) sorted = false;
-  if (!sorted) keep.sort(cmp);
-  return { txs: keep.map((i) => txs[i]!), times: Float64Array.from(keep, (i) => t[i]!) };
 }
 
 /**
@@ -172,9 +150,9 @@ export function computeReportReference(input: ReportInput): ReportResult {
     }
   };
 
-  const { txs, times } = ordered(input.transactions, input.nowMs);
-  for (let k = 0; k < txs.length; k++) {
-    const tx = txs[k]!;
+  const { keep, times } = reportOrder(input.transactions, input.nowMs, Date.parse);
+  for (const k of keep) {
+    const tx = input.transactions[k]!;
     const atMs = times[k]!;
     cur = { tx, atMs };
     const counting = atMs >= fromMs;

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { detectMoments } from '../../domain/detection/detect';
 import { temporalClient, testConfig, testDb } from '../helpers/env';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { prices, swap, T0, DAY, tx, USDC } from '../helpers/history';
+import { runOof } from '../helpers/cli';
 
 const MINT = 'CardTokenMint111111111111111111111111111111';
 const WALLET = '4Hq9Xv2Ns7Kd3Pw8Ly6Bt1Mc5Rf9Zj2Ga7Ue4Wk8Qo3V';
@@ -123,12 +123,7 @@ describe('GET /v1/cards/moment/:id-:version.png and :id.png', () => {
     const row = await db('moments').where({ id }).first();
     const out = path.join(dir, 'cli.png');
     const moment = { id, kind: row.kind, wallet: row.wallet, mint: row.mint, signature: row.signature, at: new Date(row.at).toISOString(), pct: '2', missedUsd: '2000.00', severity: '1.0000', status: 'final', explain: row.explain };
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/oof.js'), 'render', '-', '--out', out]);
-      child.on('close', resolve);
-      child.stdin.end(JSON.stringify([moment]));
-    });
-    expect(code).toBe(0);
+    expect((await runOof(['render', '-', '--out', out], JSON.stringify([moment]))).code).toBe(0);
     const png = readFileSync(out);
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1200, 630]);
     expect(readPngText(png).Title).toContain('sold too early');

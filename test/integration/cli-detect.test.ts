@@ -1,24 +1,12 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { klinePointsFromFile } from '../../lib/replay/price-csv';
 import { FIXTURES } from '../helpers/fixtures';
+import { runOof } from '../helpers/cli';
 
-const BIN = path.resolve(__dirname, '../../bin/oof.js');
 const WIF = 'EKpQGSJtjMFqKZ9KQanSqYXRcF8fBopzLHYxdM65zcjm';
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
 const W = 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5';
 
-function oof(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b) => { stdout += b; });
-    child.stderr.on('data', (b) => { stderr += b; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe('oof detect (the real CLI process)', () => {
   const points = klinePointsFromFile(path.join(FIXTURES, 'prices/WIFUSDT_1h_2024-03-05_2024-09-07.csv'))
@@ -35,7 +23,7 @@ describe('oof detect (the real CLI process)', () => {
   };
 
   it('prints the moments sorted by at then kind', async () => {
-    const r = await oof(['detect'], JSON.stringify(input));
+    const r = await runOof(['detect'], JSON.stringify(input));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const moments = JSON.parse(r.stdout);
@@ -47,7 +35,7 @@ describe('oof detect (the real CLI process)', () => {
   });
 
   it('is deterministic: same input, same output', async () => {
-    const [a, b] = await Promise.all([oof(['detect', '-'], JSON.stringify(input)), oof(['detect'], JSON.stringify(input))]);
+    const [a, b] = await Promise.all([runOof(['detect', '-'], JSON.stringify(input)), runOof(['detect'], JSON.stringify(input))]);
     expect(a.stdout).toBe(b.stdout);
   });
 
@@ -58,7 +46,7 @@ describe('oof detect (the real CLI process)', () => {
     ['a bad price time', JSON.stringify({ ...input, prices: { [WIF]: [['yesterday', '1']] } }), /not an ISO time or unix seconds/],
     ['a bad now', JSON.stringify({ ...input, now: 'later' }), /now: "later"/],
   ])('fails clearly on %s', async (_why, stdin, msg) => {
-    const r = await oof(['detect'], stdin);
+    const r = await runOof(['detect'], stdin);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(msg);
   });

@@ -1,29 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseTransactions } from '../../domain/parsing/parse';
 import { FIXTURES, readJson, transactionFixtures } from '../helpers/fixtures';
+import { runOof } from '../helpers/cli';
 
-const BIN = path.resolve(__dirname, '../../bin/oof.js');
 
-function oof(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b) => { stdout += b; });
-    child.stderr.on('data', (b) => { stderr += b; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
 
 describe('oof parse (the real CLI process)', () => {
   it('prints the normalized transactions of a file as a JSON array', async () => {
     const file = path.join(FIXTURES, 'transactions/metamask/swap-trump-to-jup.json');
-    const r = await oof(['parse', file]);
+    const r = await runOof(['parse', file]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(parseTransactions(readJson('transactions/metamask/swap-trump-to-jup.json')));
@@ -32,7 +19,7 @@ describe('oof parse (the real CLI process)', () => {
   it('reads standard input and honours --wallet', async () => {
     const wallet = 'BYh4CfuGDvFMKaZp3RPmkw9y6qg3sWukA2TiGJDeLKZi';
     const json = readJson('transactions/metamask/send-spl-token-and-create-token-account.json');
-    const r = await oof(['parse', '--wallet', wallet, '-'], JSON.stringify(json));
+    const r = await runOof(['parse', '--wallet', wallet, '-'], JSON.stringify(json));
     expect(r.code).toBe(0);
     const [n] = JSON.parse(r.stdout);
     expect(n.wallet).toBe(wallet);
@@ -42,7 +29,7 @@ describe('oof parse (the real CLI process)', () => {
   it('handles arrays of thousands of mixed transactions, each for its own fee payer, streamed from stdin', async () => {
     const all = transactionFixtures().map(([, j]) => j);
     const big = Array.from({ length: 3000 }, (_, i) => all[i % all.length]);
-    const r = await oof(['parse'], JSON.stringify(big));
+    const r = await runOof(['parse'], JSON.stringify(big));
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
     expect(out).toHaveLength(3000);
@@ -51,7 +38,7 @@ describe('oof parse (the real CLI process)', () => {
   });
 
   it('accepts an empty array', async () => {
-    const r = await oof(['parse'], '[]');
+    const r = await runOof(['parse'], '[]');
     expect([r.code, JSON.parse(r.stdout)]).toEqual([0, []]);
   });
 
@@ -64,7 +51,7 @@ describe('oof parse (the real CLI process)', () => {
     [['parse', '--bogus'], '[]', /Unknown option '--bogus'/],
     [['frobnicate'], '', /unknown command "frobnicate"/],
   ])('fails clearly: oof %j', async (args, stdin, msg) => {
-    const r = await oof(args as string[], stdin);
+    const r = await runOof(args as string[], stdin);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(msg);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -74,7 +61,7 @@ describe('oof parse (the real CLI process)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'oof-cli-'));
     const f = path.join(dir, 'bad.json');
     writeFileSync(f, '[{"a":1}] trailing');
-    const r = await oof(['parse', f]);
+    const r = await runOof(['parse', f]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad.json is not valid JSON/);
   });

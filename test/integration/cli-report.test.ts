@@ -1,25 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { runOof } from '../helpers/cli';
 
-const BIN = path.resolve(__dirname, '../../bin/oof.js');
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
 const SOL = 'So11111111111111111111111111111111111111112';
 const W = 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5';
 const A = 'AAAAmintAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-function oof(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b) => { stdout += b; });
-    child.stderr.on('data', (b) => { stderr += b; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe('oof report (the real CLI process)', () => {
   const input = {
@@ -37,7 +25,7 @@ describe('oof report (the real CLI process)', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'oof-report-'));
     const file = path.join(dir, 'in.json');
     await writeFile(file, JSON.stringify(input));
-    const [a, b] = await Promise.all([oof(['report', file], ''), oof(['report', '-'], JSON.stringify(input))]);
+    const [a, b] = await Promise.all([runOof(['report', file], ''), runOof(['report', '-'], JSON.stringify(input))]);
     expect(a.stderr).toBe('');
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
@@ -60,7 +48,7 @@ describe('oof report (the real CLI process)', () => {
     ['a foreign wallet', JSON.stringify({ ...input, transactions: [{ ...input.transactions[0], wallet: 'Bib5ystn3VVyEjtij7GMs419fTwWwz2HSwA3tkeo2E9H' }] }), /not one of wallets/],
     ['a bad price', JSON.stringify({ ...input, prices: { [A]: [['2024-03-10T00:00:00Z', 'cheap']] } }), /not a non-negative decimal/],
   ])('fails clearly on %s', async (_why, stdin, msg) => {
-    const r = await oof(['report'], stdin);
+    const r = await runOof(['report'], stdin);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(msg);

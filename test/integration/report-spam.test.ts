@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import bs58 from 'bs58';
 import { momentId, type Moment } from '../../domain/detection/moment';
 import type { NormalizedTx } from '../../domain/parsing/normalized';
@@ -8,10 +6,11 @@ import { upsertMoments } from '../../adapters/stores/moments-store';
 import { reportScope, reportStamp } from '../../adapters/reports/report-service';
 import { upsertTokens } from '../../adapters/stores/token-store';
 import type { Db } from '../../lib/db';
-import { startTestWorker, temporalClient, testConfig, testDb, uniqueQueue } from '../helpers/env';
+import { startTestWorker, testConfig, uniqueQueue, useDbAndTemporal } from '../helpers/env';
 import { FakeDynamic } from '../helpers/dynamic';
 import { startGatewayWith, type TestGateway } from '../helpers/gateway';
 import { storeHistory } from '../helpers/store-history';
+import { runOof } from '../helpers/cli';
 
 const address = () => bs58.encode(randomBytes(32));
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
@@ -23,8 +22,8 @@ const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
  */
 describe('spam in the wallet report', () => {
   const dynamic = new FakeDynamic();
+  const env = useDbAndTemporal();
   let db: Db;
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
   let gw: TestGateway;
   let config: ReturnType<typeof testConfig>;
   const [W1, W2, TOK, DEN, AIR, VER, GEM, OUT] = Array.from({ length: 8 }, address) as [string, string, string, string, string, string, string, string];
@@ -55,10 +54,9 @@ describe('spam in the wallet report', () => {
   beforeAll(async () => {
     await dynamic.addKey('k1');
     await dynamic.start();
-    db = testDb();
-    temporal = await temporalClient();
+    db = env.db;
     config = testConfig({ ...dynamic.config(), TEMPORAL_TASK_QUEUE: uniqueQueue('spamreport'), TOKEN_DENYLIST: DEN });
-    gw = await startGatewayWith({ config, db, temporal: temporal.client });
+    gw = await startGatewayWith({ config, db, temporal: env.client });
     await storeHistory(db, history);
     await upsertTokens(db, [{ mint: VER, symbol: 'VER', name: 'Verified Drop', verified: true, tags: ['verified'], source: 'test' }]);
     // The moment on the airdrop was stored as detection judged it (spam); the deny list is applied when read.
@@ -66,12 +64,8 @@ describe('spam in the wallet report', () => {
     // W2 alone received GEM and never bought it: detection, judging W2 alone, flagged its moment spam.
     await upsertMoments(db, [{ ...moment(GEM, 6, true), id: momentId(Date.parse(t(4)), W2, 'BHD', GEM, history[6]!.signature), wallet: W2, at: new Date(Date.parse(t(4))).toISOString() }]);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.destroy();
-    await temporal?.close();
-    await dynamic.stop();
-  });
+  env.beforeClose(() => dynamic.stop());
+  env.beforeClose(() => gw?.close());
 
   it('leaves the airdrop and the deny-listed token out of positions, totals and moments, and says so', async () => {
     const body = await report(`/v1/wallets/${W1}/report`);
@@ -131,14 +125,7 @@ describe('spam in the wallet report', () => {
 
   it('oof report --wallet --include-spam asks for it; the worker leaves spam out by the gateway\'s deny list', async () => {
     const token = await dynamic.token('carol-000-4000-8000-000000000003', [W1, W2]);
-    const oof = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/oof.js'), 'report', ...args, '--gateway', gw.url, '--token', token]);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b) => { stdout += b; });
-      child.stderr.on('data', (b) => { stderr += b; });
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const oof = (args: string[]) => runOof(['report', ...args, '--gateway', gw.url, '--token', token]);
     const [plain, withSpam, owner, misplaced] = await Promise.all([
       oof(['--wallet', W1]), oof(['--wallet', W1, '--include-spam']), oof(['--wallet', W1, '--wallet', W2, '--include-spam', '--csv']), oof(['-', '--include-spam']),
     ]);
@@ -152,7 +139,7 @@ describe('spam in the wallet report', () => {
     // A history large enough for the worker: the query it is handed carries the deny list.
     const queue = uniqueQueue('spam-worker');
     const worker = await startTestWorker(queue, db);
-    const big = await startGatewayWith({ config: testConfig({ ...dynamic.config(), TEMPORAL_TASK_QUEUE: queue, REPORT_WORKER_MIN_ACTIONS: '1', TOKEN_DENYLIST: DEN }), db, temporal: temporal.client });
+    const big = await startGatewayWith({ config: testConfig({ ...dynamic.config(), TEMPORAL_TASK_QUEUE: queue, REPORT_WORKER_MIN_ACTIONS: '1', TOKEN_DENYLIST: DEN }), db, temporal: env.client });
     try {
       const r = await fetch(`${big.url}/v1/wallets/${W1}/report?to=2025-03-02`, { headers: { authorization: `Bearer ${token}` } });
       expect(r.headers.get('x-report-source')).toBe('worker');
@@ -170,7 +157,7 @@ describe('spam in the wallet report', () => {
     const stamp = (await reportStamp(db, q, Date.now())).replace(/^v2\|/, '');
     await db('wallet_reports').insert({ scope: reportScope(q), wallets: [W1], stamp, body: JSON.stringify({ positions: [] }), actions: 0, computed_at: db.fn.now() })
       .onConflict('scope').merge();
-    const fresh = await startGatewayWith({ config, db, temporal: temporal.client });
+    const fresh = await startGatewayWith({ config, db, temporal: env.client });
     try {
       const r = await fetch(`${fresh.url}/v1/wallets/${W1}/report`, { headers: { authorization: `Bearer ${await dynamic.token('carol-000-4000-8000-000000000003', [W1, W2])}` } });
       expect(r.headers.get('x-report-source')).toBe('computed');

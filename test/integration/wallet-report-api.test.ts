@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import bs58 from 'bs58';
 import { momentId, type Moment } from '../../domain/detection/moment';
 import { upsertMoments } from '../../adapters/stores/moments-store';
@@ -8,10 +6,11 @@ import { oofScore } from '../../domain/report/score';
 import type { NormalizedTx } from '../../domain/parsing/normalized';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
-import { temporalClient, startTestWorker, testConfig, testDb, uniqueQueue } from '../helpers/env';
+import { startTestWorker, testConfig, uniqueQueue, useDbAndTemporal } from '../helpers/env';
 import { FakeDynamic } from '../helpers/dynamic';
 import { startGatewayWith, type TestGateway } from '../helpers/gateway';
 import { storeHistory } from '../helpers/store-history';
+import { runOof } from '../helpers/cli';
 
 const wallet = () => bs58.encode(randomBytes(32));
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
@@ -24,8 +23,8 @@ const SOL = 'So11111111111111111111111111111111111111112';
  */
 describe('wallet report API', () => {
   const dynamic = new FakeDynamic();
+  const env = useDbAndTemporal();
   let db: Db;
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
   let gw: TestGateway;
   let config: Config;
   const W1 = wallet();
@@ -51,20 +50,15 @@ describe('wallet report API', () => {
   beforeAll(async () => {
     await dynamic.addKey('k1');
     await dynamic.start();
-    db = testDb();
-    temporal = await temporalClient();
+    db = env.db;
     config = testConfig({ ...dynamic.config(), TEMPORAL_TASK_QUEUE: uniqueQueue('report') });
-    gw = await startGatewayWith({ config, db, temporal: temporal.client });
+    gw = await startGatewayWith({ config, db, temporal: env.client });
     await storeHistory(db, history);
     await db('price_points').insert([{ mint: SOL, ts: t(0), usd: '100', source: 'test' }, { mint: TOK, ts: t(4), usd: '5', source: 'test' }]).onConflict(['mint', 'ts', 'source']).ignore();
     await upsertMoments(db, [moment]);
   });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.destroy();
-    await temporal?.close();
-    await dynamic.stop();
-  });
+  env.beforeClose(() => dynamic.stop());
+  env.beforeClose(() => gw?.close());
 
   it('reports one wallet: its transfer to another of her wallets leaves at cost when the report is of that wallet alone', async () => {
     const r = await as('alice', `/v1/wallets/${W1}/report`);
@@ -173,14 +167,7 @@ describe('wallet report API', () => {
 
   it('oof report --wallet W --csv reads the same exports from the gateway', async () => {
     const token = await dynamic.token('alice-0000-4000-8000-000000000001', [W1, W2]);
-    const oof = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/oof.js'), 'report', ...args, '--gateway', gw.url, '--token', token]);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b) => { stdout += b; });
-      child.stderr.on('data', (b) => { stderr += b; });
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const oof = (args: string[]) => runOof(['report', ...args, '--gateway', gw.url, '--token', token]);
     const [csv, trades, json, refused] = await Promise.all([
       oof(['--wallet', W1, '--csv']),
       oof(['--wallet', W1, '--wallet', W2, '--csv', '--trades']),
@@ -200,7 +187,7 @@ describe('wallet report API', () => {
   it('leaves a large history to the worker (through the typed client) and serves what it stored', async () => {
     const queue = uniqueQueue('report-worker');
     const worker = await startTestWorker(queue, db);
-    const big = await startGatewayWith({ config: testConfig({ ...dynamic.config(), TEMPORAL_TASK_QUEUE: queue, REPORT_WORKER_MIN_ACTIONS: '1' }), db, temporal: temporal.client });
+    const big = await startGatewayWith({ config: testConfig({ ...dynamic.config(), TEMPORAL_TASK_QUEUE: queue, REPORT_WORKER_MIN_ACTIONS: '1' }), db, temporal: env.client });
     try {
       const token = await dynamic.token('alice-0000-4000-8000-000000000001', [W1, W2]);
       const r = await fetch(`${big.url}/v1/reports`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ wallets: [W2, W1], to: '2025-02-01T12:00:00Z' }) });
