@@ -117,7 +117,17 @@ export interface DevServerOptions {
   onOutput?: (line: string) => void;
   /** Extra server dynamic config, KEY=JSON (tests lower the continue-as-new hint to exercise that path). */
   dynamicConfig?: Record<string, string | number | boolean>;
+  /** SQLite pragmas of the server's file (default: write-ahead log, fsync at checkpoints; see DEV_SERVER_SQLITE_PRAGMAS). */
+  sqlitePragmas?: string[];
 }
+
+/**
+ * The dev server's SQLite file in WAL mode with synchronous=NORMAL: SQLite's rollback journal with a full fsync on
+ * every commit serialises every history write of the whole server behind the disk. WAL + NORMAL keeps the file
+ * consistent through a crash of the process (a power loss may lose the last commits); the production shape runs the
+ * real server on Postgres instead.
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
 
 export interface DevServer {
   address: string;
@@ -170,6 +180,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
     '--log-level', 'warn',
   ];
+  for (const p of opts.sqlitePragmas ?? DEV_SERVER_SQLITE_PRAGMAS) args.push('--sqlite-pragma', p);
   for (const [k, v] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
   if (namespace !== 'default') args.push('--namespace', namespace);
   if (opts.headless) args.push('--headless');

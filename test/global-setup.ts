@@ -5,7 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb, migrateLatest } from '../lib/db';
 import { spawnEntry } from '../lib/processes';
-import { freePort } from '../lib/temporal-dev-server';
+import { DEV_SERVER_SQLITE_PRAGMAS, freePort } from '../lib/temporal-dev-server';
 import { ANALYSIS_ID, MOMENT_KINDS, WALLET } from '../temporal/config';
 import { workflowInterceptorModules } from '../workers/interceptors';
 import { buildCli } from './setup/cli-build';
@@ -39,6 +39,7 @@ export default async function globalSetup(): Promise<void> {
         '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
         // Suggest continue-as-new early so the long-lived workflows take that path in seconds, not hours.
         '--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=300',
+        ...DEV_SERVER_SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]),
       ],
     },
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -56,6 +56,8 @@ describe('a watch survives a restart of the Temporal server', () => {
       await refresh();
       const events = async () => (await db('moment_events as e').join('moments as m', 'm.id', 'e.moment_id').where('m.wallet', WALLET).orderBy('e.id').select('e.type')).map((r: any) => r.type);
       await eventually(async () => ((await events()).length ? true : undefined), 10_000, 100);
+      // The server's SQLite file runs in WAL mode (DEV_SERVER_SQLITE_PRAGMAS), and what it wrote survives the restart.
+      expect(existsSync(`${dbFile}-wal`)).toBe(true);
 
       await server.stop();
       await new Promise((r) => setTimeout(r, 1500));
