@@ -27,31 +27,47 @@ export interface RefreshResult {
 
 export function createPriceActivities({ db, jupiter, workflows, detection }: PriceDeps) {
   const cfg = mergeConfig(detection);
+  type QuoteOutcome = { quotedOut?: string; error?: string };
+
   /**
-   * Live BadRoute reference: the best route Jupiter quotes now for the swap's exact input, stored by signature.
-   * Taken once (a retry finds it stored); no quote is possible for a mint Jupiter cannot route.
+   * Live BadRoute references for a batch of swaps: the best route Jupiter quotes now for each swap's exact input,
+   * stored by signature. Taken once (a retry finds them stored); no quote is possible for a mint Jupiter cannot route.
+   * The legs' prices now (valuing a shortfall in USD needs them, and no snapshot may be this fresh) are asked once for
+   * the whole batch, the quotes side by side (at most `concurrency` in flight), and the rows written in one statement
+   * each, so a busy batch costs one price call and its slowest quote.
    */
-  async function takeRouteQuote(swap: RouteQuoteRequest): Promise<{ quotedOut?: string; error?: string }> {
-    const existing = await db('route_quotes').where({ signature: swap.signature }).first();
-    if (existing) return { quotedOut: new D(existing.quoted_out).toFixed() };
-    if (!jupiter) return { error: 'no Jupiter client configured' };
-    const raw = new D(swap.inAmount).mul(new D(10).pow(swap.inDecimals)).toFixed(0);
-    try {
-      // The prices of both legs now, too: valuing the shortfall in USD needs them, and no snapshot may be this fresh.
+  async function takeRouteQuotes(swaps: RouteQuoteRequest[], concurrency = 8): Promise<QuoteOutcome[]> {
+    const existing = new Map<string, string>(swaps.length
+      ? (await db('route_quotes').whereIn('signature', swaps.map((q) => q.signature)).select('signature', 'quoted_out')).map((r: any) => [r.signature, new D(r.quoted_out).toFixed()])
+      : []);
+    const todo = swaps.filter((q, i) => !existing.has(q.signature) && swaps.findIndex((o) => o.signature === q.signature) === i);
+    const taken = new Map<string, QuoteOutcome>();
+    if (todo.length && !jupiter) for (const q of todo) taken.set(q.signature, { error: 'no Jupiter client configured' });
+    if (todo.length && jupiter) {
       const now = new Date();
-      const live = await jupiter.prices([swap.inMint, swap.outMint]).catch(() => new Map());
+      const live = await jupiter.prices([...new Set(todo.flatMap((q) => [q.inMint, q.outMint]))]).catch(() => new Map());
       const points = [...live].map(([mint, p]) => ({ mint, ts: now, usd: p.usd, source: 'jupiter' }));
       if (points.length) await db('price_points').insert(points).onConflict(['mint', 'ts', 'source']).ignore();
-      const q = await jupiter.quote({ inputMint: swap.inMint, outputMint: swap.outMint, amount: raw });
-      const quotedOut = formatUnits(BigInt(q.outAmount), swap.outDecimals);
-      await db('route_quotes').insert({
-        signature: swap.signature, in_mint: swap.inMint, in_amount: swap.inAmount, out_mint: swap.outMint, quoted_out: quotedOut,
-        provider: 'jupiter', quoted_at: new Date(), raw: JSON.stringify(q.raw),
-      }).onConflict('signature').ignore();
-      return { quotedOut };
-    } catch (e) {
-      return { error: (e as Error).message };
+      const rows: Array<Record<string, unknown>> = [];
+      let next = 0;
+      const lane = async () => {
+        while (next < todo.length) {
+          const q = todo[next++]!;
+          try {
+            const raw = new D(q.inAmount).mul(new D(10).pow(q.inDecimals)).toFixed(0);
+            const quote = await jupiter.quote({ inputMint: q.inMint, outputMint: q.outMint, amount: raw });
+            const quotedOut = formatUnits(BigInt(quote.outAmount), q.outDecimals);
+            rows.push({ signature: q.signature, in_mint: q.inMint, in_amount: q.inAmount, out_mint: q.outMint, quoted_out: quotedOut, provider: 'jupiter', quoted_at: new Date(), raw: JSON.stringify(quote.raw) });
+            taken.set(q.signature, { quotedOut });
+          } catch (e) {
+            taken.set(q.signature, { error: (e as Error).message });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, todo.length)) }, lane));
+      if (rows.length) await db('route_quotes').insert(rows).onConflict('signature').ignore();
     }
+    return swaps.map((q) => (existing.has(q.signature) ? { quotedOut: existing.get(q.signature)! } : taken.get(q.signature)!));
   }
 
   return {
@@ -96,24 +112,12 @@ export function createPriceActivities({ db, jupiter, workflows, detection }: Pri
       return done({ mints: watched.length, priced: points.length, crossed: crossed.length, signalled: signalled.length });
     },
 
-    takeRouteQuote,
-
-    /**
-     * The quotes of a batch's fresh swaps, taken side by side (at most `concurrency` in flight): a batch waits for its
-     * slowest quote, not for the sum of them.
-     */
-    async takeRouteQuotes(swaps: RouteQuoteRequest[], concurrency = 8): Promise<Array<{ quotedOut?: string; error?: string }>> {
-      const out: Array<{ quotedOut?: string; error?: string }> = new Array(swaps.length);
-      let next = 0;
-      const lane = async () => {
-        while (next < swaps.length) {
-          const i = next++;
-          out[i] = await takeRouteQuote(swaps[i]!);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, swaps.length)) }, lane));
-      return out;
+    /** One swap's quote (the activity histories recorded before batches were quoted together still schedule). */
+    async takeRouteQuote(swap: RouteQuoteRequest): Promise<QuoteOutcome> {
+      return (await takeRouteQuotes([swap]))[0]!;
     },
+
+    takeRouteQuotes,
 
     /**
      * Maintenance: drop outbox rows older than the SSE resume horizon, thin price snapshots older than 30 days to one
