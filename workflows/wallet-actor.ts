@@ -99,6 +99,7 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     if (sideFailure) throw sideFailure;
   };
   const batchSize = input.batchSize ?? 100;
+  const registered = new Set<string>();
 
   for (;;) {
     const hasMissing = Object.keys(missing).length > 0;
@@ -119,11 +120,21 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
       const openTrades = done.detection?.openTrades ?? [];
       if (openTrades.length) beside(() => startWatches(openTrades, plan));
       const changed = done.detection?.changedIds ?? [];
-      const mints = done.mints ?? [];
+      // Each mint once per run of the actor (a wallet trading the same pair all day asked about it on every batch: an
+      // activity per batch for nothing); one whose registration failed is asked again with the next batch naming it.
+      const mints = patched('register-each-mint-once') ? (done.mints ?? []).filter((m) => !registered.has(m)) : done.mints ?? [];
+      for (const m of mints) registered.add(m);
       beside(async () => {
         // Tokens first, so the cards name them: the batch's own mints (a mint seen before is one indexed lookup).
-        if (mints.length) await registerTokens(mints).catch((err) => log.warn('token registry unavailable; moments keep short mints', { wallet: input.wallet, error: String(err) }));
-        if (changed.length) await renderMomentCards(changed).catch((err) => log.warn('cards left to render on demand', { wallet: input.wallet, error: String(err) }));
+        if (mints.length) {
+          await registerTokens(mints).catch((err) => {
+            for (const m of mints) registered.delete(m);
+            log.warn('token registry unavailable; moments keep short mints', { wallet: input.wallet, error: String(err) });
+          });
+        }
+        // A live moment's card is drawn when it is first asked for (the gateway, one render per version): drawn here
+        // as well, it raced the stream's readers for the same pixels and doubled the batch's CPU.
+        if (changed.length && !patched('cards-on-first-request')) await renderMomentCards(changed).catch((err) => log.warn('cards left to render on demand', { wallet: input.wallet, error: String(err) }));
       });
       sideDone = true;
       await settleSide(4);

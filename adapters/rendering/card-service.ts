@@ -35,9 +35,22 @@ export function createCardService({ db, store, publicBase, render: renderPixels,
     return tokens ? tokens.tokens([m.mint, ...(typeof e.outMint === 'string' ? [e.outMint] : [])]) : undefined;
   }
 
+  // Readers that ask for the same version at once (every stream client opening the card it was just sent) share one
+  // render in this process.
+  const drawing = new Map<string, Promise<{ key: string; png: Buffer }>>();
+
   /** Draws and stores this version of the card; `current: false` for an older version, which the row must not name. */
   async function render(m: Moment, o: { current?: boolean } = {}): Promise<{ key: string; png: Buffer }> {
     const key = cardKey(m);
+    const flight = `${key}|${o.current !== false}`;
+    const inFlight = drawing.get(flight);
+    if (inFlight) return inFlight;
+    const p = drawAndStore(m, key, o).finally(() => drawing.delete(flight));
+    drawing.set(flight, p);
+    return p;
+  }
+
+  async function drawAndStore(m: Moment, key: string, o: { current?: boolean }): Promise<{ key: string; png: Buffer }> {
     const png = await draw(m, { chart: { points: await chartFor(m) }, tokens: await tokensOf(m), publicUrl: store.publicUrl(key) ?? (publicBase ? cardUrl(m, publicBase) : undefined) });
     await store.put(key, png);
     if (o.current !== false) await db('moments').where({ id: m.id }).update({ card_key: key });
@@ -48,18 +61,27 @@ export function createCardService({ db, store, publicBase, render: renderPixels,
     render,
     /** The key of this version of the moment's card (the version its cardUrl names). */
     keyFor: async (m: Moment) => cardKey(m),
-    /** Renders the cards of these moments; a card that fails is logged by the caller and rendered on demand later. */
-    async renderMoments(ids: string[]): Promise<{ rendered: number; failed: string[] }> {
+    /**
+     * Renders the cards of these moments that are not stored at their current version yet (someone who asked for the
+     * card first had the gateway draw it); a card that fails is logged by the caller and rendered on demand later.
+     */
+    async renderMoments(ids: string[]): Promise<{ rendered: number; stored: number; failed: string[] }> {
       const rows = ids.length ? await db('moments').whereIn('id', ids) : [];
       const failed: string[] = [];
+      let stored = 0;
       for (const row of rows) {
+        const m = momentFromRow(row);
+        if (row.card_key && row.card_key === cardKey(m)) {
+          stored++;
+          continue;
+        }
         try {
-          await render(momentFromRow(row));
+          await render(m);
         } catch {
           failed.push(row.id);
         }
       }
-      return { rendered: rows.length - failed.length, failed };
+      return { rendered: rows.length - failed.length - stored, stored, failed };
     },
   };
 }

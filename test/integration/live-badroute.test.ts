@@ -54,6 +54,33 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
     });
     expect(watches.sort()).toEqual([`watch/${WALLET}/${swap.signature}/${TWEET}`, `watch/${WALLET}/${swap.signature}/${SOL}`].sort());
   }, 60_000);
+
+  it('asks the token registry about a mint once per actor run, and leaves the cards to their first reader', async () => {
+    const wallet = 'Bq7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9Y';
+    const swaps = enhancedSwaps(wallet, 2, 7).map((t, i) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 10 + i }));
+    for (const swap of swaps) {
+      await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
+    }
+    const actor = await temporal.client.workflow.signalWithStart(walletActor, {
+      taskQueue: queue, workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 3000, watch: { windowMs: 1500 } }],
+      signal: transactionsSignal, signalArgs: [{ signatures: [swaps[0]!.signature] }],
+    });
+    await eventually(async () => db('moments').where({ wallet, kind: 'BadRoute', signature: swaps[0]!.signature }).first());
+    await actor.signal(transactionsSignal, { signatures: [swaps[1]!.signature] });
+    await actor.result();
+    expect(await db('moments').where({ wallet, kind: 'BadRoute' }).count('* as n').first()).toMatchObject({ n: '2' });
+    const scheduled = new Map<string, number>();
+    for (const e of (await actor.fetchHistory()).events ?? []) {
+      const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (type) scheduled.set(type, (scheduled.get(type) ?? 0) + 1);
+    }
+    // Two batches over the same two mints: one registration; no card drawn by the worker (the gateway draws one on
+    // its first request, once, instead of racing the stream's readers for it).
+    expect(scheduled.get('ingestAndDetect')).toBe(2);
+    expect(scheduled.get('registerTokens')).toBe(1);
+    expect(scheduled.get('renderMomentCards')).toBeUndefined();
+    expect((await db('moments').where({ wallet }).whereNotNull('card_key')).length).toBe(0);
+  }, 60_000);
 });
 
 describe('maintenance', () => {
