@@ -5,7 +5,8 @@ function latin1(s: string): Buffer {
   return Buffer.from(s.replace(/[^\x20-\x7e\xa0-\xff]/g, '?'), 'latin1');
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data, CRC-32 of type and data. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   const typeAndData = Buffer.concat([Buffer.from(type, 'ascii'), data]);
@@ -14,12 +15,16 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([len, typeAndData, crc]);
 }
 
+/** tEXt chunks (keyword, value). */
+export function textChunks(entries: Record<string, string>): Buffer[] {
+  return Object.entries(entries).map(([k, v]) => pngChunk('tEXt', Buffer.concat([latin1(k.slice(0, 79)), Buffer.from([0]), latin1(v)])));
+}
+
 /** Adds tEXt chunks (keyword, value) right after IHDR, where every PNG reader finds them. */
 export function addPngText(png: Buffer, entries: Record<string, string>): Buffer {
   if (png.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
   const ihdrEnd = 8 + 8 + png.readUInt32BE(8) + 4;
-  const chunks = Object.entries(entries).map(([k, v]) => chunk('tEXt', Buffer.concat([latin1(k.slice(0, 79)), Buffer.from([0]), latin1(v)])));
-  return Buffer.concat([png.subarray(0, ihdrEnd), ...chunks, png.subarray(ihdrEnd)]);
+  return Buffer.concat([png.subarray(0, ihdrEnd), ...textChunks(entries), png.subarray(ihdrEnd)]);
 }
 
 /** Reads the tEXt chunks back (tests, and anyone curious). */

@@ -5,7 +5,7 @@ import satori from 'satori';
 import type { Moment } from '../../domain/detection/moment';
 import { CARD_HEIGHT, CARD_WIDTH, cardTree, chartElements, type CardChart, THEMES } from '../../domain/cards/card';
 import { humanUsd, shortAddress } from '../../domain/cards/format';
-import { addPngText } from './png-text';
+import { encodeRgbaPng } from './png-encode';
 import { tokenLabel, type CardTokens } from '../../domain/cards/tokens';
 
 // Fonts ship in an npm package: nothing is fetched at render time.
@@ -28,10 +28,10 @@ export async function renderCard(m: Moment, o: RenderOptions = {}): Promise<{ pn
   const chart = chartElements(m, o.chart);
   const svg = chart ? laidOut.replace(/<\/svg>\s*$/, `${chart}</svg>`) : laidOut;
   // satori already turned every glyph into a path: resvg needs no fonts, and scanning the system's costs milliseconds.
-  const png = Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: CARD_WIDTH }, font: { loadSystemFonts: false } }).render().asPng());
+  const image = new Resvg(svg, { fitTo: { mode: 'width', value: CARD_WIDTH }, font: { loadSystemFonts: false } }).render();
   return {
     svg,
-    png: addPngText(png, {
+    png: encodeRgbaPng(image.pixels, image.width, image.height, {
       Title: cardTitle(m, o.tokens),
       Software: 'OOF',
       'Moment-Id': m.id,
