@@ -5,6 +5,13 @@ import type { Moment } from '../../domain/detection/moment';
 import type { RenderOptions } from './render';
 
 /**
+ * Card threads yield to the event loop they were moved off: with as many render threads as cores, a burst of cards
+ * would otherwise take the CPU from the API, the streams and the webhook path beside them. Linux only, where a nice
+ * value is per thread (elsewhere it would lower the whole process).
+ */
+export const RENDER_THREAD_NICE = 10;
+
+/**
  * A pool of worker threads sized to the cores, each with its own warm satori/resvg: rendering a card never blocks the
  * event loop that serves the other routes. The worker is TypeScript, loaded through tsx like the rest of the process.
  */
@@ -16,6 +23,7 @@ export class RenderPool {
       minThreads: 1,
       maxThreads: Math.max(1, threads),
       execArgv: ['--import', 'tsx'],
+      workerData: { nice: RENDER_THREAD_NICE },
       idleTimeout: 60_000,
     });
   }

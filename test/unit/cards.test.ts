@@ -2,7 +2,8 @@ import { cardTree, headlineSize } from '../../domain/cards/card';
 import { humanAmount, humanDate, humanPct, humanUsd, shortAddress } from '../../domain/cards/format';
 import { addPngText, readPngText } from '../../adapters/rendering/png-text';
 import { renderCard } from '../../adapters/rendering/render';
-import { RenderPool } from '../../adapters/rendering/render-pool';
+import { RENDER_THREAD_NICE, RenderPool } from '../../adapters/rendering/render-pool';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tokenLabel } from '../../domain/cards/tokens';
 import type { Moment } from '../../domain/detection/moment';
 import { Resvg } from '@resvg/resvg-js';
@@ -104,7 +105,30 @@ describe('renderCard', () => {
   });
 });
 
+/** The nice value of each thread of this process, by thread id (Linux: /proc/self/task/<tid>/stat, field 19). */
+function threadNices(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    out.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return out;
+}
+
 describe('RenderPool', () => {
+  it('renders at a lower priority than the event loop it serves', async () => {
+    const before = [...threadNices().values()].filter((n) => n === RENDER_THREAD_NICE).length;
+    const pool = new RenderPool(1);
+    try {
+      await pool.render(base);
+      const nices = threadNices();
+      expect([...nices.values()].filter((n) => n === RENDER_THREAD_NICE).length).toBe(before + 1);
+      expect(nices.get(process.pid)).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('renders the same card in a worker thread', async () => {
     const pool = new RenderPool(1);
     try {
