@@ -54,6 +54,13 @@ export async function actorTimeline(client: Client, workflowIds: string[]): Prom
         if (!s || st === undefined) continue;
         push(waits, s.type, st - s.at);
         push(runs, s.type, at - st);
+        // The batch's own account of its steps (ingest, quotes, detection), from its result.
+        const result = s.type === 'ingestAndDetect' ? e.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data : undefined;
+        const timings = result ? (JSON.parse(Buffer.from(result).toString()) as { timings?: Record<string, number> }).timings : undefined;
+        for (const [step, v] of Object.entries(timings ?? {})) if (step.endsWith('Ms')) push(runs, `ingestAndDetect.${step.replace(/Ms$/, '')}`, v);
+        // Outside the batch's own code: started event → its first line, its last line → the completed event.
+        if (timings?.beganAt) push(runs, 'ingestAndDetect.before', timings.beganAt - st);
+        if (timings?.endedAt) push(runs, 'ingestAndDetect.after', at - timings.endedAt);
         for (const sig of batchOf.get(sid) ?? []) if (!ingestedAt.has(sig)) ingestedAt.set(sig, at);
       }
     }

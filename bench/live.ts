@@ -342,6 +342,13 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
     const historyCalls = market.calls['/defi/history_price'] ?? 0;
     const name = opts.demo ? `live, demo wallets at ${rate} tx/s` : opts.killWorker ? 'live (worker killed)' : 'live';
     const badP95 = Math.round(percentile(badroute, 95));
+    // Issue 20's two columns: POST → the first client's moment.created, and POST → its card served.
+    const toSse = expected.filter((e) => e.kind === 'BadRoute' && firstSeen.has(keyOf(e))).map((e) => firstSeen.get(keyOf(e))!.atMs - e.fromMs).sort((a, b2) => a - b2);
+    const sseP95 = Math.round(percentile(toSse, 95));
+    const demoFigures: Record<string, string> = opts.demo ? {
+      'POST → SSE p50 / p95 ms': `${Math.round(percentile(toSse, 50))} / ${sseP95}`,
+      'POST → card p50 / p95 ms': `${Math.round(percentile(badroute, 50))} / ${badP95}`,
+    } : {};
     const crossP95 = Math.round(percentile(crossing, 95));
     return {
       name,
@@ -353,6 +360,7 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
         duplicates: dups,
         'badroute p95 ms': Number.isFinite(badP95) ? badP95 : -1,
         'crossing p95 ms': Number.isFinite(crossP95) ? crossP95 : -1,
+        ...demoFigures,
         'poll ms': POLL_MS,
         'history calls per warm batch': Number((historyCalls / Math.max(1, batches)).toFixed(2)),
         // The refresh interval bounds the crossing latency from below: its work per run sits beside it.
@@ -368,9 +376,10 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
         'crossing p95': reportRatio(crossP95, POLL_MS, 'crossing p95 ms ÷ refresh interval ms'),
         ...('error' in refresh ? {} : { 'refresh work': reportRatio(refresh.medianMs, POLL_MS, 'refresh median ms ÷ refresh interval ms (the share of each interval a refresh takes)') }),
       },
-      target: `≥ 1,000 tx/s for ≥ 60 s; 0 lost, 0 duplicated; BadRoute p95 ≤ 2,000 ms; crossing p95 ≤ ${POLL_MS + 2000} ms; 0 history calls per warm batch`
+      target: `${opts.demo ? 'POST → SSE p95 ≤ 2,000 ms (issue 20); ' : ''}≥ 1,000 tx/s for ≥ 60 s; 0 lost, 0 duplicated; BadRoute p95 ≤ 2,000 ms; crossing p95 ≤ ${POLL_MS + 2000} ms; 0 history calls per warm batch`
         + ` (also: ${posted} tx posted, ${errors} POST errors, ${duplicates} POSTs delivered twice, ${lostAtClients} (client, moment) pairs missing, cards ${cardsOk}/${expected.filter((e) => e.kind === 'BadRoute').length}, ${batches} actor batches, ${historyCalls} history calls, badroute p50 ${Math.round(percentile(badroute, 50))} ms, crossing p50 ${Math.round(percentile(crossing, 50))} ms${killedAt ? `, worker killed at ${Math.round((killedAt - started) / 1000)} s` : ''}). Where the time goes: ${where}`,
-      pass: opts.demo ? delivered === expected.length && dups === 0 && badP95 <= 2000 : txRate >= 1000 && elapsed >= 60 && delivered === expected.length && dups === 0 && lostAtClients === 0 && badP95 <= 2000 && crossP95 <= POLL_MS + 2000 && historyCalls === 0,
+      // The demo shape is judged as issue 20 states it (POST → SSE p95 ≤ 2 s); `live` as issue 11 does (SSE and card).
+      pass: opts.demo ? delivered === expected.length && dups === 0 && sseP95 <= 2000 : txRate >= 1000 && elapsed >= 60 && delivered === expected.length && dups === 0 && lostAtClients === 0 && badP95 <= 2000 && crossP95 <= POLL_MS + 2000 && historyCalls === 0,
     };
   } finally {
     for (const c of clients) c.es.close();

@@ -8,7 +8,10 @@ export interface LiveBatchDeps {
   detect(wallet: string, signatures: string[], nowIso?: string, opts?: { renderCards?: boolean }): Promise<NewTradesDetection>;
 }
 
-export interface LiveBatchResult extends ActorIngestResult { detection?: NewTradesDetection }
+/** Where one batch's time went (wall ms per step): read back from the actor's history by the live benchmark. */
+export interface LiveBatchTimings { ingestMs: number; quotesMs: number; detectMs: number; /** Epoch ms the batch began and ended in this process. */ beganAt: number; endedAt: number }
+
+export interface LiveBatchResult extends ActorIngestResult { detection?: NewTradesDetection; timings?: LiveBatchTimings }
 
 export function quoteRequest(s: NewSwap): RouteQuoteRequest {
   return { signature: s.signature, inMint: s.sent.mint, inAmount: s.sent.amount, outMint: s.received.mint, inDecimals: s.sent.decimals, outDecimals: s.received.decimals };
@@ -23,11 +26,17 @@ export function createLiveBatch(d: LiveBatchDeps) {
   return {
     /** With `cardsLater`, the changed moments' cards are left to the caller (`renderMomentCards`), off the batch's path. */
     async ingestAndDetect(wallet: string, signatures: string[], freshSwapMs: number, opts: { cardsLater?: boolean } = {}): Promise<LiveBatchResult> {
+      const beganAt = Date.now();
+      const t0 = performance.now();
       const result = await d.ingest(wallet, signatures);
+      const t1 = performance.now();
       if (!result.storedSignatures.length) return result;
       const fresh = result.swaps.filter((s) => s.blockTime && Date.now() - Date.parse(s.blockTime) <= freshSwapMs);
       if (fresh.length) await d.quotes(fresh.map(quoteRequest));
-      return { ...result, detection: await d.detect(wallet, result.storedSignatures, undefined, { renderCards: !opts.cardsLater }) };
+      const t2 = performance.now();
+      const detection = await d.detect(wallet, result.storedSignatures, undefined, { renderCards: !opts.cardsLater });
+      const timings = { ingestMs: Math.round(t1 - t0), quotesMs: Math.round(t2 - t1), detectMs: Math.round(performance.now() - t2), beganAt, endedAt: Date.now() };
+      return { ...result, detection, timings };
     },
   };
 }
