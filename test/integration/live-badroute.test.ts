@@ -57,7 +57,7 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
 
   it('asks the token registry about a mint once per actor run, and leaves the cards to their first reader', async () => {
     const wallet = 'Bq7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9Y';
-    const swaps = enhancedSwaps(wallet, 2, 7).map((t, i) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 10 + i }));
+    const swaps = enhancedSwaps(wallet, 2, 4242).map((t, i) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 10 + i }));
     for (const swap of swaps) {
       await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
     }
