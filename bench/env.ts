@@ -42,8 +42,19 @@ export async function startBenchEnv(): Promise<BenchEnv> {
 /** A worker process (workers/main.ts) with this environment, resolved once it says it is running. */
 export async function spawnWorkerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildProcess> {
   const worker = spawnEntry('workers/main.ts', { LOG_LEVEL: 'info', ENVIRONMENT: 'test', ...env }, { silent: true, nodeArgs });
+  // Both pipes are read to the end (a full pipe would stall the worker's writes), and a worker that dies on its own
+  // says why: its last lines go to the bench's stderr.
+  const last: string[] = [];
+  const keep = (b: Buffer) => {
+    for (const line of b.toString().split('\n')) if (line) last.push(line.slice(0, 2000));
+    if (last.length > 40) last.splice(0, last.length - 40);
+  };
+  worker.stderr!.on('data', keep);
+  worker.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL') process.stderr.write(`[bench] worker ${worker.pid} exited (code ${code}, signal ${signal}); its last lines:\n${last.join('\n')}\n`);
+  });
   await new Promise<void>((resolve, reject) => {
-    worker.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('worker running')) resolve(); });
+    worker.stdout!.on('data', (b: Buffer) => { keep(b); if (b.toString().includes('worker running')) resolve(); });
     worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
   });
   return worker;
