@@ -180,7 +180,7 @@ export async function alertsBench(opts: { destinations?: number; outageMs?: numb
     dispatcher.start();
 
     // (1) One crossing per wallet, all at once.
-    const cpuBefore = { temporal: cpuSeconds(env.temporal.pid), worker: cpuSeconds(worker.pid!), bench: process.cpuUsage(), machine: machineBusySeconds() };
+    const cpuBefore = { temporal: cpuSeconds(env.temporal.pid!), worker: cpuSeconds(worker.pid!), bench: process.cpuUsage(), machine: machineBusySeconds() };
     const started = Date.now();
     const committed = await publish(db, wallets.map((w) => moment(w, `cross${w.slice(0, 8)}`)));
     const all1 = await until(() => receiver.delivered('burst').size >= count, 120_000);
@@ -188,7 +188,7 @@ export async function alertsBench(opts: { destinations?: number; outageMs?: numb
     const burstSeconds = (Math.max(...receiver.got.map((g) => g.at)) - started) / 1000;
     const benchCpu = process.cpuUsage(cpuBefore.bench);
     const cpu = {
-      temporal: cpuSeconds(env.temporal.pid) - cpuBefore.temporal, worker: cpuSeconds(worker.pid!) - cpuBefore.worker,
+      temporal: cpuSeconds(env.temporal.pid!) - cpuBefore.temporal, worker: cpuSeconds(worker.pid!) - cpuBefore.worker,
       bench: (benchCpu.user + benchCpu.system) / 1e6, machine: machineBusySeconds() - cpuBefore.machine,
     };
     progress(`burst: ${receiver.delivered('burst').size}/${count} delivered, p95 ${percentile(latencies, 95)} ms`);

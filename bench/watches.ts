@@ -18,7 +18,13 @@ export const mintName = (m: number) => `BenchWatchMint${String(m).padStart(4, '0
 export const walletName = (w: number) => `BenchWatchWallet${String(w).padStart(5, '0')}`.padEnd(44, 'w');
 
 function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return NaN; // the process is gone (its exit is reported where it was spawned)
+  }
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
