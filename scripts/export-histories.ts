@@ -19,7 +19,8 @@ import { createWorker } from '../workers/run-worker';
 import { analyzeWallets, maintenance, postTradeWatch, reconcileWallets, refreshPrices, transactionsSignal, walletActor } from '../workflows';
 
 async function main(): Promise<void> {
-  const out = path.resolve(__dirname, '../test/fixtures/histories');
+  // HISTORIES_OUT writes them elsewhere (to add one new kind of run beside the recorded ones).
+  const out = process.env.HISTORIES_OUT ?? path.resolve(__dirname, '../test/fixtures/histories');
   mkdirSync(out, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'oof-histories-'));
   const temporal = await startDevServer({ dbFile: path.join(tmp, 't.sqlite'), port: await freePort(), headless: true });
@@ -47,6 +48,15 @@ async function main(): Promise<void> {
     await client.workflow.execute(analyzeWallets, { taskQueue: 'oof', workflowId: 'analysis/01HISTORY00000000000000000', args: [{ analysisId: '01HISTORY00000000000000000', wallets: [wallet], options: { pageSize: 1, pagesPerRun: 1 } }] });
     const actor = await client.workflow.signalWithStart(walletActor, { taskQueue: 'oof', workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 1500 }], signal: transactionsSignal, signalArgs: [{ signatures: transactions.map((t) => t.transaction.signatures[0]) }] });
     await actor.result();
+    // The other demo wallet, never analysed: its actor links and judges everything itself, in two batches (two
+    // signals a moment apart), so a live batch's side work and its patches are recorded more than once.
+    const other = DEMO_WALLETS.paperHands;
+    const mine: string[] = transactions.filter((t) => JSON.stringify(t.transaction.message).includes(other)).map((t) => t.transaction.signatures[0]);
+    const half = Math.ceil(mine.length / 2);
+    const live = await client.workflow.signalWithStart(walletActor, { taskQueue: 'oof', workflowId: `wallet/${other}`, args: [{ wallet: other, quietPeriodMs: 1500 }], signal: transactionsSignal, signalArgs: [{ signatures: mine.slice(0, half) }] });
+    await new Promise((r) => setTimeout(r, 700));
+    await live.signal(transactionsSignal, { signatures: mine.slice(half) });
+    await live.result();
     // A watch woken by the refresh once (its price falls through the BHD trigger), then finalised at its end.
     const jup = 'JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN';
     const watchId = `watch/${wallet}/history/${jup}`;

@@ -78,10 +78,13 @@ export function createNewTradeDetection({ db, history, detection, cards, denyLis
   }
 
   return {
-    /** Renders these moments' cards (the live actor runs it beside its next batch). A failed card renders on demand. */
-    async renderMomentCards(ids: string[]): Promise<{ rendered: number; failed: number }> {
+    /**
+     * Renders these moments' cards (the live actor, beside its next batch: with `redraw` once the batch's new tokens are
+     * registered, over a card its first reader had drawn with short mints). A failed card renders on demand.
+     */
+    async renderMomentCards(ids: string[], opts: { redraw?: boolean } = {}): Promise<{ rendered: number; failed: number }> {
       if (!cards || !ids.length) return { rendered: 0, failed: 0 };
-      const r = await cards.renderMoments(ids);
+      const r = await cards.renderMoments(ids, opts);
       return { rendered: r.rendered, failed: r.failed.length };
     },
 

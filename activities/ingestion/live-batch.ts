@@ -24,7 +24,7 @@ export function quoteRequest(s: NewSwap): RouteQuoteRequest {
  */
 export function createLiveBatch(d: LiveBatchDeps) {
   return {
-    /** With `cardsLater`, the changed moments' cards are left to the caller (`renderMomentCards`), off the batch's path. */
+    /** With `cardsLater`, the changed moments' cards are not drawn here: their first reader has the gateway draw them. */
     async ingestAndDetect(wallet: string, signatures: string[], freshSwapMs: number, opts: { cardsLater?: boolean } = {}): Promise<LiveBatchResult> {
       const beganAt = Date.now();
       const t0 = performance.now();

@@ -63,15 +63,16 @@ export function createCardService({ db, store, publicBase, render: renderPixels,
     keyFor: async (m: Moment) => cardKey(m),
     /**
      * Renders the cards of these moments that are not stored at their current version yet (someone who asked for the
-     * card first had the gateway draw it); a card that fails is logged by the caller and rendered on demand later.
+     * card first had the gateway draw it), or all of them with `redraw` (their tokens were registered since: a card
+     * drawn before shows short mints); a card that fails is logged by the caller and rendered on demand later.
      */
-    async renderMoments(ids: string[]): Promise<{ rendered: number; stored: number; failed: string[] }> {
+    async renderMoments(ids: string[], o: { redraw?: boolean } = {}): Promise<{ rendered: number; stored: number; failed: string[] }> {
       const rows = ids.length ? await db('moments').whereIn('id', ids) : [];
       const failed: string[] = [];
       let stored = 0;
       for (const row of rows) {
         const m = momentFromRow(row);
-        if (row.card_key && row.card_key === cardKey(m)) {
+        if (!o.redraw && row.card_key && row.card_key === cardKey(m)) {
           stored++;
           continue;
         }

@@ -4,7 +4,7 @@ import type { CardToken, CardTokens } from '../../domain/cards/tokens';
 import { tokenRows } from '../stores/token-store';
 import type { LogoStore } from '../tokens/logo-store';
 
-interface Entry { token: CardToken; at: number }
+interface Entry { token: CardToken; at: number; ttlMs: number }
 
 /**
  * What cards show of their tokens (symbol and logo as a data URI), kept in memory: once warm, rendering a card asks
@@ -14,7 +14,11 @@ export class CardTokenCache {
   private readonly entries = new Map<string, Entry>();
   /** Lookups that missed the cache (database and store reads): the cards benchmark reports them. */
   misses = 0;
-  constructor(private readonly db: Db, private readonly logos: LogoStore, private readonly ttlMs = 10 * 60_000, private readonly max = 10_000) {}
+  /**
+   * A mint without a registry row yet is kept only missTtlMs: its registration is usually seconds behind the first card
+   * that names it (the actor registers a batch's new mints beside its next batch), and the next cards should name it.
+   */
+  constructor(private readonly db: Db, private readonly logos: LogoStore, private readonly ttlMs = 10 * 60_000, private readonly max = 10_000, private readonly missTtlMs = 15_000) {}
 
   private readonly tags = new WeakMap<CardToken, string>();
 
@@ -29,7 +33,7 @@ export class CardTokenCache {
     const missing: string[] = [];
     for (const m of new Set(mints)) {
       const e = this.entries.get(m);
-      if (e && now - e.at < this.ttlMs) out[m] = e.token;
+      if (e && now - e.at < e.ttlMs) out[m] = e.token;
       else missing.push(m);
     }
     if (!missing.length) return out;
@@ -42,7 +46,7 @@ export class CardTokenCache {
       if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
       const tag = `${token.symbol}:${r?.logoKey ? createHash('sha256').update(png).digest('hex').slice(0, 8) : 'identicon'}`;
       this.tags.set(token, tag);
-      this.entries.set(m, { token, at: now });
+      this.entries.set(m, { token, at: now, ttlMs: r ? this.ttlMs : Math.min(this.ttlMs, this.missTtlMs) });
       out[m] = token;
     }));
     return out;

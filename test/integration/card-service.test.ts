@@ -42,9 +42,12 @@ describe('card service: one render per card version', () => {
     // The worker's pass over changed moments finds this version stored (the gateway drew it for its first reader).
     expect(await cards.renderMoments([moment.id])).toEqual({ rendered: 0, stored: 1, failed: [] });
     expect(draws).toBe(1);
+    // Drawn again on request (the batch registered the moment's tokens after its first reader had it drawn).
+    expect(await cards.renderMoments([moment.id], { redraw: true })).toEqual({ rendered: 1, stored: 0, failed: [] });
+    expect(draws).toBe(2);
     // A new version of the moment is drawn.
     await upsertMoments(db, [{ ...moment, missedUsd: '4000.00' }]);
     expect(await cards.renderMoments([moment.id])).toEqual({ rendered: 1, stored: 0, failed: [] });
-    expect(draws).toBe(2);
+    expect(draws).toBe(3);
   });
 });

@@ -12,7 +12,7 @@ import { CardTokenCache } from '../../adapters/rendering/card-tokens';
 import { renderCard } from '../../adapters/rendering/render';
 import { readPngText } from '../../adapters/rendering/png-text';
 import { DiskCardStore } from '../../adapters/stores/card-store';
-import { tokenRows, tokensFor } from '../../adapters/stores/token-store';
+import { tokenRows, tokensFor, upsertTokens } from '../../adapters/stores/token-store';
 import { HeliusDasClient } from '../../adapters/tokens/helius-das';
 import { JupiterTokensClient } from '../../adapters/tokens/jupiter-tokens';
 import { LogoStore } from '../../adapters/tokens/logo-store';
@@ -150,6 +150,21 @@ describe('token registry against local Jupiter, Helius DAS, Solana RPC and IPFS/
     for (let i = 0; i < 20; i++) await cache.tokens([AOLMAN, NOBODY]);
     expect(cache.misses).toBe(misses);
     expect({ ...market.calls, ...rpc.calls, content: content.total }).toEqual(requests);
+  });
+
+  it('asks again soon about a mint it had no row for, so the next card names it once it is registered', async () => {
+    const late = 'LateMint1111111111111111111111111111111111';
+    await db('tokens').where({ mint: late }).del();
+    const cache = new CardTokenCache(db, logos, 600_000, 10_000, 300);
+    expect((await cache.tokens([late]))[late]!.symbol).toBe('');
+    await upsertTokens(db, [{ mint: late, symbol: 'LATE', tags: [], verified: false, source: 'jupiter' }]);
+    expect((await cache.tokens([late]))[late]!.symbol).toBe('');
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await cache.tokens([late]))[late]!.symbol).toBe('LATE');
+    // A known mint stays for the long TTL.
+    await db('tokens').where({ mint: late }).update({ symbol: 'RENAMED' });
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await cache.tokens([late]))[late]!.symbol).toBe('LATE');
   });
 
   it('degrades, never fails, when every source is down', async () => {
