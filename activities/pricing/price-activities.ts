@@ -33,8 +33,8 @@ export function createPriceActivities({ db, jupiter, workflows, detection }: Pri
    * Live BadRoute references for a batch of swaps: the best route Jupiter quotes now for each swap's exact input,
    * stored by signature. Taken once (a retry finds them stored); no quote is possible for a mint Jupiter cannot route.
    * The legs' prices now (valuing a shortfall in USD needs them, and no snapshot may be this fresh) are asked once for
-   * the whole batch, the quotes side by side (at most `concurrency` in flight), and the rows written in one statement
-   * each, so a busy batch costs one price call and its slowest quote.
+   * the whole batch and the quotes taken side by side (at most `concurrency` in flight), each stored as it comes, so a
+   * busy batch costs one price call and its slowest quote.
    */
   async function takeRouteQuotes(swaps: RouteQuoteRequest[], concurrency = 8): Promise<QuoteOutcome[]> {
     const existing = new Map<string, string>(swaps.length
@@ -48,7 +48,6 @@ export function createPriceActivities({ db, jupiter, workflows, detection }: Pri
       const live = await jupiter.prices([...new Set(todo.flatMap((q) => [q.inMint, q.outMint]))]).catch(() => new Map());
       const points = [...live].map(([mint, p]) => ({ mint, ts: now, usd: p.usd, source: 'jupiter' }));
       if (points.length) await db('price_points').insert(points).onConflict(['mint', 'ts', 'source']).ignore();
-      const rows: Array<Record<string, unknown>> = [];
       let next = 0;
       const lane = async () => {
         while (next < todo.length) {
@@ -57,7 +56,8 @@ export function createPriceActivities({ db, jupiter, workflows, detection }: Pri
             const raw = new D(q.inAmount).mul(new D(10).pow(q.inDecimals)).toFixed(0);
             const quote = await jupiter.quote({ inputMint: q.inMint, outputMint: q.outMint, amount: raw });
             const quotedOut = formatUnits(BigInt(quote.outAmount), q.outDecimals);
-            rows.push({ signature: q.signature, in_mint: q.inMint, in_amount: q.inAmount, out_mint: q.outMint, quoted_out: quotedOut, provider: 'jupiter', quoted_at: new Date(), raw: JSON.stringify(quote.raw) });
+            // Kept as soon as it is taken: a retry of the batch asks again only for the quotes it did not get.
+            await db('route_quotes').insert({ signature: q.signature, in_mint: q.inMint, in_amount: q.inAmount, out_mint: q.outMint, quoted_out: quotedOut, provider: 'jupiter', quoted_at: new Date(), raw: JSON.stringify(quote.raw) }).onConflict('signature').ignore();
             taken.set(q.signature, { quotedOut });
           } catch (e) {
             taken.set(q.signature, { error: (e as Error).message });
@@ -65,7 +65,6 @@ export function createPriceActivities({ db, jupiter, workflows, detection }: Pri
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, todo.length)) }, lane));
-      if (rows.length) await db('route_quotes').insert(rows).onConflict('signature').ignore();
     }
     return swaps.map((q) => (existing.has(q.signature) ? { quotedOut: existing.get(q.signature)! } : taken.get(q.signature)!));
   }

@@ -1,10 +1,28 @@
 import { deflateSync } from 'node:zlib';
-import { pngChunk, textChunks } from './png-text';
+import { addPngText, pngChunk, textChunks } from './png-text';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+/** What resvg's render() gives: premultiplied RGBA pixels, and its own (slower) encoder. */
+export interface RenderedPixels { pixels: Buffer; width: number; height: number; asPng(): Buffer }
+
+/** Every pixel opaque: then premultiplied RGBA is straight RGBA, and the fast encoder below may write it as it is. */
+export function isOpaque(rgba: Buffer): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
+}
+
 /**
- * An 8-bit RGBA PNG of these pixels (row-major, 4 bytes a pixel), with tEXt chunks after IHDR. Rows are stored
+ * A card's PNG with its tEXt metadata: the fast encoder for an opaque image (every card fills its canvas), resvg's own
+ * for anything with transparency, which un-premultiplies its pixels first.
+ */
+export function cardPng(image: RenderedPixels, text: Record<string, string>): Buffer {
+  const pixels = image.pixels;
+  return isOpaque(pixels) ? encodeRgbaPng(pixels, image.width, image.height, text) : addPngText(Buffer.from(image.asPng()), text);
+}
+
+/**
+ * An 8-bit RGBA PNG of these straight-alpha pixels (row-major, 4 bytes a pixel), with tEXt chunks after IHDR. Rows are stored
  * unfiltered and deflated at level 1: a card is large flat areas and anti-aliased glyphs, which level 1 already
  * packs to ~60 KB, in a third of the time resvg's own encoder takes (filter search, level 6) — the encoder was the
  * largest single cost of a card (docs/benchmarks.md).

@@ -6,8 +6,9 @@ import type { RenderOptions } from './render';
 
 /**
  * Card threads yield to the event loop they were moved off: with as many render threads as cores, a burst of cards
- * would otherwise take the CPU from the API, the streams and the webhook path beside them. Linux only, where a nice
- * value is per thread (elsewhere it would lower the whole process).
+ * would otherwise take the CPU from the API, the streams and the webhook path beside them (the scheduler's weighting:
+ * an idle core still draws cards at full speed). Linux only, where a nice value is per thread (elsewhere it would
+ * lower the whole process). Added to the process's own nice value.
  */
 export const RENDER_THREAD_NICE = 10;
 

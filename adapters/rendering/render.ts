@@ -5,7 +5,7 @@ import satori from 'satori';
 import type { Moment } from '../../domain/detection/moment';
 import { CARD_HEIGHT, CARD_WIDTH, cardTree, chartElements, type CardChart, THEMES } from '../../domain/cards/card';
 import { humanUsd, shortAddress } from '../../domain/cards/format';
-import { encodeRgbaPng } from './png-encode';
+import { cardPng } from './png-encode';
 import { tokenLabel, type CardTokens } from '../../domain/cards/tokens';
 
 // Fonts ship in an npm package: nothing is fetched at render time.
@@ -31,7 +31,7 @@ export async function renderCard(m: Moment, o: RenderOptions = {}): Promise<{ pn
   const image = new Resvg(svg, { fitTo: { mode: 'width', value: CARD_WIDTH }, font: { loadSystemFonts: false } }).render();
   return {
     svg,
-    png: encodeRgbaPng(image.pixels, image.width, image.height, {
+    png: cardPng(image, {
       Title: cardTitle(m, o.tokens),
       Software: 'OOF',
       'Moment-Id': m.id,

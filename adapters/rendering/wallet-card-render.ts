@@ -3,7 +3,7 @@ import satori from 'satori';
 import { CARD_HEIGHT, CARD_WIDTH } from '../../domain/cards/card';
 import { humanUsd, shortAddress } from '../../domain/cards/format';
 import { walletCardTree, walletChartElements, type WalletCardData } from '../../domain/cards/wallet-card';
-import { encodeRgbaPng } from './png-encode';
+import { cardPng } from './png-encode';
 import { loadFonts } from './render';
 
 /** A wallet's 1200×630 card, drawn the way moment cards are (satori, the chart spliced in, resvg, tEXt metadata). */
@@ -12,7 +12,7 @@ export async function renderWalletCard(v: WalletCardData, o: { version: string }
   const chart = walletChartElements(v);
   const svg = chart ? laidOut.replace(/<\/svg>\s*$/, `${chart}</svg>`) : laidOut;
   const image = new Resvg(svg, { fitTo: { mode: 'width', value: CARD_WIDTH }, font: { loadSystemFonts: false } }).render();
-  return encodeRgbaPng(image.pixels, image.width, image.height, {
+  return cardPng(image, {
     Title: `wallet report: ${v.totals.netPnlUsd.startsWith('-') ? '−' : '+'}${humanUsd(v.totals.netPnlUsd.replace(/^-/, ''))} net, OOF score ${v.oof.score} (${v.wallets.map(shortAddress).join(', ')})`,
     Software: 'OOF',
     Wallet: v.wallets.join(','),

@@ -1,7 +1,7 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
-import { encodeRgbaPng } from '../../adapters/rendering/png-encode';
-import { readPngText } from '../../adapters/rendering/png-text';
+import { cardPng, encodeRgbaPng, isOpaque } from '../../adapters/rendering/png-encode';
+import { addPngText, readPngText } from '../../adapters/rendering/png-text';
 import { renderCard } from '../../adapters/rendering/render';
 import type { Moment } from '../../domain/detection/moment';
 
@@ -40,8 +40,18 @@ describe('encodeRgbaPng', () => {
     // Each row is stored with filter type 0 after the zlib stream is inflated.
     const raw = inflateSync(parts.find((c) => c.type === 'IDAT')!.data);
     expect(raw.length).toBe((1200 * 4 + 1) * 630);
-    expect(raw[0]).toBe(0);
+    for (let y = 0; y < 630; y++) expect(raw[y * (1200 * 4 + 1)]).toBe(0);
     expect(png.length).toBeLessThan(150_000);
+  });
+
+  it('writes opaque cards itself and leaves an image with transparency to resvg, which un-premultiplies it', () => {
+    const render = (svg: string) => new Resvg(svg, { font: { loadSystemFonts: false } }).render();
+    const opaque = render('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#14161a"/><circle cx="10" cy="10" r="6" fill="#f0b" fill-opacity="0.5"/></svg>');
+    expect(isOpaque(opaque.pixels)).toBe(true);
+    expect(cardPng(opaque, { A: 'b' })).toEqual(encodeRgbaPng(opaque.pixels, 40, 20, { A: 'b' }));
+    const clear = render('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><circle cx="10" cy="10" r="6" fill="#f0b" fill-opacity="0.5"/></svg>');
+    expect(isOpaque(clear.pixels)).toBe(false);
+    expect(cardPng(clear, { A: 'b' })).toEqual(addPngText(Buffer.from(clear.asPng()), { A: 'b' }));
   });
 
   it('refuses pixels that do not fill the image', () => {
