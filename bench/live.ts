@@ -12,7 +12,7 @@
  * Crossings are measured on whatever watch mechanism the branch has: the bench only moves the price and waits for the
  * moment on the stream, so a redesigned watch (price alarms signalled by the refresh) is measured the same way.
  */
-import { createWriteStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -143,20 +143,8 @@ async function liveRun(opts: { killWorker: boolean; demo?: boolean }): Promise<B
       RATE_LIMIT_IP_PER_MINUTE: '10000000', RATE_LIMIT_USER_PER_MINUTE: '10000000', SSE_MAX_BUFFERED_BYTES: String(64 * 2 ** 20),
     };
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    // The worker says it runs at info level; warnings only for the others.
-    const startWorker = async () => {
-      const w = await spawnWorkerProcess({ ...common, LOG_LEVEL: 'info' }, profile);
-      // BENCH_LIVE_LOG_DIR keeps the worker's log lines (to see where a slow activity waits); dropped otherwise.
-      if (process.env.BENCH_LIVE_LOG_DIR) {
-        const out = createWriteStream(path.join(process.env.BENCH_LIVE_LOG_DIR, `worker-${w.pid}.log`));
-        w.stdout?.pipe(out);
-        w.stderr?.pipe(out);
-      } else {
-        w.stdout?.resume();
-        w.stderr?.resume();
-      }
-      return w;
-    };
+    // The worker says it runs at info level; BENCH_WORKER_LOG_DIR keeps its lines (see spawnWorkerProcess).
+    const startWorker = () => spawnWorkerProcess({ ...common, LOG_LEVEL: 'info' }, profile);
     procs.worker = await startWorker();
     const indexer = spawnEntry('gateway/main.ts', { ...common, INDEXER_PORT: String(indexerPort) }, { silent: true, args: ['indexer'], nodeArgs: profile });
     const gateway = spawnEntry('gateway/main.ts', { ...common, PORT: String(apiPort) }, { silent: true, nodeArgs: profile });

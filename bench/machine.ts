@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Pair, Ratio } from './ceiling';
 
@@ -28,4 +29,15 @@ export interface BenchResult {
   ratio?: Record<string, Ratio>;
   target?: string;
   pass?: boolean;
+}
+
+/** A process's resident set in MiB from /proc, or undefined once it is gone (its exit is reported where it was spawned). */
+export function rssMiB(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -11,21 +11,12 @@ import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { fakeSignature, prng } from '../lib/replay/synthetic-history';
 import { lowFreePort } from '../lib/temporal-server';
 import { reportRatio } from './ceiling';
-import type { BenchResult } from './machine';
+import { rssMiB, type BenchResult } from './machine';
 
 const SECRET = 'soak-app-secret-soak-app-secret-0123456789ab';
 const WEBHOOK_AUTH = 'soak-webhook-auth-0123456789';
 const ROOT = path.resolve(__dirname, '..');
 
-function rssMiB(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Least-squares slope of y over x (MiB per minute when x is minutes). */
 function slope(points: Array<[number, number]>): number {

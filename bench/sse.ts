@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { EventSource } from 'eventsource';
 import pg from 'pg';
 import { momentId } from '../domain/detection/moment';
@@ -8,14 +7,10 @@ import { spawnEntry, stopProcess, waitForHttp } from '../lib/processes';
 import { freePort } from '../lib/temporal-dev-server';
 import { startBenchEnv } from './env';
 import { compare, interleave } from './ceiling';
-import { percentile, type BenchResult } from './machine';
+import { percentile, rssMiB, type BenchResult } from './machine';
 
 const WALLET = 'FvTqrd5oyY3jGU1jM5r1ns2fZJmmtoRFmwVQtDzGnVJ5';
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-}
 
 /**
  * `clients` EventSource clients on /v1/stream/moments for `seconds`, while a moment is published every `everyMs`:
@@ -62,7 +57,7 @@ export async function sseBench(opts: { clients?: number; seconds?: number; every
         const signature = `sse${n}`;
         await upsertMoments(db, [{ id: momentId(at, WALLET, 'S2E', 'So11111111111111111111111111111111111111112', signature), kind: 'S2E', wallet: WALLET, mint: 'So11111111111111111111111111111111111111112', signature, at: new Date(at).toISOString(), pct: '0.5', missedUsd: '50.00', severity: '0.5000', status: 'final', explain: { sentAt: Date.now() } }]);
         n++;
-        if (n % Math.max(1, Math.round(1000 / everyMs)) === 0) rss.push(rssMb(gateway.pid!));
+        if (n % Math.max(1, Math.round(1000 / everyMs)) === 0) rss.push(Math.round(rssMiB(gateway.pid) ?? NaN));
         await new Promise((r) => setTimeout(r, everyMs));
       }
       const to = Date.now();

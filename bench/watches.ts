@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { EventSource } from 'eventsource';
 import { createDb, type Db } from '../lib/db';
@@ -11,22 +10,12 @@ import type { RefreshResult } from '../activities/pricing/price-activities';
 import { Semaphore } from '../adapters/http/retry';
 import { spawnWorkerProcess, startBenchEnv } from './env';
 import { reportRatio } from './ceiling';
-import { percentile, type BenchResult } from './machine';
+import { percentile, rssMiB, type BenchResult } from './machine';
 
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
 export const mintName = (m: number) => `BenchWatchMint${String(m).padStart(4, '0')}`.padEnd(44, 'x');
 export const walletName = (w: number) => `BenchWatchWallet${String(w).padStart(5, '0')}`.padEnd(44, 'w');
 
-function rssMb(pid: number): number {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return NaN; // the process is gone (its exit is reported where it was spawned)
-  }
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-}
 
 /** `count` sells of 100 tokens for $100 (trade price $1), round-robin over the mints, as ingestion would store them. */
 export async function storeTrades(db: Db, from: number, count: number, mints: number, atMs: number): Promise<void> {
@@ -78,7 +67,7 @@ export async function watchesBench(opts: { mints?: number; sizes?: number[]; ref
     const workflows = new OofWorkflows(client, 'oof');
     const schedule = client.schedule.getHandle(SCHEDULE_IDS.priceRefresh);
     const rss: number[] = [];
-    const sampler = setInterval(() => rss.push(rssMb(worker.pid!)), 1000);
+    const sampler = setInterval(() => rss.push(Math.round(rssMiB(worker.pid) ?? NaN)), 1000);
     const seen = new Set<string>();
     /** The next `n` refresh runs the schedule starts from now on, with their results. */
     const refreshes = async (n: number): Promise<RefreshResult[]> => {

@@ -86,8 +86,9 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
   setHandler(actorStateQuery, () => state);
   const quiet = input.quietPeriodMs ?? DEFAULTS.actorQuietPeriodMs;
   // A batch's watches and token registration (and, when that found new tokens, its cards) run beside the next batch:
-  // the moments are published already, and nothing in them feeds the next batch's detection. At most a few batches' worth runs at once; all of it is done
-  // before the actor continues as new or ends, and a watch that cannot be started still fails the actor.
+  // the moments are published already, and nothing in them feeds the next batch's detection. At most a few batches'
+  // worth runs at once; all of it is done before the actor continues as new or ends, and a watch that cannot be
+  // started still fails the actor.
   const side = new Set<Promise<void>>();
   let sideFailure: unknown;
   const beside = (work: () => Promise<unknown>) => {

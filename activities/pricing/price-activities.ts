@@ -4,6 +4,7 @@ import { D } from '../../domain/money';
 import { formatUnits } from '../../domain/parsing/amounts';
 import type { JupiterClient } from '../../adapters/pricing/jupiter';
 import { Semaphore } from '../../adapters/http/retry';
+import { runBounded } from '../../lib/run-bounded';
 import { crossedAlarms, dropStaleAlarms, markSignalled, watchedMints } from '../../adapters/stores/price-alarms';
 import { skippedMints } from '../../adapters/stores/trade-skips';
 import { WSOL_MINT } from '../../domain/parsing/constants';
@@ -40,7 +41,7 @@ export function createPriceActivities({ db, jupiter, workflows, detection }: Pri
     const existing = new Map<string, string>(swaps.length
       ? (await db('route_quotes').whereIn('signature', swaps.map((q) => q.signature)).select('signature', 'quoted_out')).map((r: any) => [r.signature, new D(r.quoted_out).toFixed()])
       : []);
-    const todo = swaps.filter((q, i) => !existing.has(q.signature) && swaps.findIndex((o) => o.signature === q.signature) === i);
+    const todo = [...new Map(swaps.filter((q) => !existing.has(q.signature)).map((q) => [q.signature, q])).values()];
     const taken = new Map<string, QuoteOutcome>();
     if (todo.length && !jupiter) for (const q of todo) taken.set(q.signature, { error: 'no Jupiter client configured' });
     if (todo.length && jupiter) {
@@ -48,23 +49,18 @@ export function createPriceActivities({ db, jupiter, workflows, detection }: Pri
       const live = await jupiter.prices([...new Set(todo.flatMap((q) => [q.inMint, q.outMint]))]).catch(() => new Map());
       const points = [...live].map(([mint, p]) => ({ mint, ts: now, usd: p.usd, source: 'jupiter' }));
       if (points.length) await db('price_points').insert(points).onConflict(['mint', 'ts', 'source']).ignore();
-      let next = 0;
-      const lane = async () => {
-        while (next < todo.length) {
-          const q = todo[next++]!;
-          try {
-            const raw = new D(q.inAmount).mul(new D(10).pow(q.inDecimals)).toFixed(0);
-            const quote = await jupiter.quote({ inputMint: q.inMint, outputMint: q.outMint, amount: raw });
-            const quotedOut = formatUnits(BigInt(quote.outAmount), q.outDecimals);
-            // Kept as soon as it is taken: a retry of the batch asks again only for the quotes it did not get.
-            await db('route_quotes').insert({ signature: q.signature, in_mint: q.inMint, in_amount: q.inAmount, out_mint: q.outMint, quoted_out: quotedOut, provider: 'jupiter', quoted_at: new Date(), raw: JSON.stringify(quote.raw) }).onConflict('signature').ignore();
-            taken.set(q.signature, { quotedOut });
-          } catch (e) {
-            taken.set(q.signature, { error: (e as Error).message });
-          }
+      await runBounded(todo.map((q) => async () => {
+        try {
+          const raw = new D(q.inAmount).mul(new D(10).pow(q.inDecimals)).toFixed(0);
+          const quote = await jupiter.quote({ inputMint: q.inMint, outputMint: q.outMint, amount: raw });
+          const quotedOut = formatUnits(BigInt(quote.outAmount), q.outDecimals);
+          // Kept as soon as it is taken: a retry of the batch asks again only for the quotes it did not get.
+          await db('route_quotes').insert({ signature: q.signature, in_mint: q.inMint, in_amount: q.inAmount, out_mint: q.outMint, quoted_out: quotedOut, provider: 'jupiter', quoted_at: new Date(), raw: JSON.stringify(quote.raw) }).onConflict('signature').ignore();
+          taken.set(q.signature, { quotedOut });
+        } catch (e) {
+          taken.set(q.signature, { error: (e as Error).message });
         }
-      };
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, todo.length)) }, lane));
+      }), concurrency);
     }
     return swaps.map((q) => (existing.has(q.signature) ? { quotedOut: existing.get(q.signature)! } : taken.get(q.signature)!));
   }

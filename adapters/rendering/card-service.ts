@@ -72,7 +72,7 @@ export function createCardService({ db, store, publicBase, render: renderPixels,
       let stored = 0;
       for (const row of rows) {
         const m = momentFromRow(row);
-        if (!o.redraw && row.card_key && row.card_key === cardKey(m)) {
+        if (!o.redraw && row.card_key === cardKey(m)) {
           stored++;
           continue;
         }
