@@ -23,6 +23,8 @@ export default async function globalSetup(): Promise<void> {
   const tools = await findTestTools(log);
   process.env.TEMPORAL_CLI = tools.temporalCli;
   process.env.VERSITYGW = tools.versitygw;
+  process.env.TEMPORAL_SERVER = tools.temporalServer;
+  process.env.TEMPORAL_SQL_TOOL = tools.temporalSqlTool;
   process.env.CHROMIUM_PATH = tools.chromium;
   await buildCli(log);
 
