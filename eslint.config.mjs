@@ -68,7 +68,7 @@ export default tseslint.config(
     files: ['activities/**/*.ts', 'lib/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/workflows/**', '**/gateway/**', '**/workers/**', '**/cli/**'], message: 'No import runs upward: start workflows through temporal/client.ts.', allowTypeImports: true }],
+        patterns: [{ group: ['**/workflows/**', '**/gateway/**', '**/workers/**', '**/cli/**'], message: 'No import runs upward (types included: the data crossing the workflow boundary lives in temporal/types.ts); start workflows through temporal/client.ts.' }],
       }],
     },
   },

@@ -10,6 +10,7 @@ import { spawnWorkerProcess, startBenchEnv } from './env';
 import { compare, interleave } from './ceiling';
 import type { BenchResult } from './machine';
 import { analyzeWallets } from '../workflows';
+import { analysisWorkflowId, DEFAULT_TASK_QUEUE } from '../temporal/config';
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURES = path.join(ROOT, 'fixtures');
@@ -66,7 +67,7 @@ export async function backfillBench(opts: { count?: number; pairs?: number } = {
     const s = await interleave(pairs, async (i) => {
       const analysisId = `01BENCHBACKF111000000000A${'ABCDEFGHJK'[i]}`;
       const started = Date.now();
-      summaries.push(await client.workflow.execute(analyzeWallets, { taskQueue: 'oof', workflowId: `analysis/${analysisId}`, args: [{ analysisId, wallets: [wallets[i]!] }] }));
+      summaries.push(await client.workflow.execute(analyzeWallets, { taskQueue: DEFAULT_TASK_QUEUE, workflowId: analysisWorkflowId(analysisId), args: [{ analysisId, wallets: [wallets[i]!] }] }));
       return count / ((Date.now() - started) / 1000);
     }, async (i) => {
       const started = Date.now();

@@ -12,7 +12,7 @@ import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { syntheticHistory } from '../lib/replay/synthetic-history';
 import { lowFreePort } from '../lib/temporal-server';
 import { OofWorkflows } from '../temporal/client';
-import { backfillWorkflowId, walletAnalysisWorkflowId, watchWorkflowId } from '../temporal/config';
+import { analysisWorkflowId, backfillWorkflowId, walletAnalysisWorkflowId, watchWorkflowId } from '../temporal/config';
 import type { BenchResult } from './machine';
 import { mintName, storeTrades, walletName } from './watches';
 
@@ -82,7 +82,7 @@ export async function scaleBench(): Promise<BenchResult[]> {
       const t0 = Date.now();
       const res = await fetch(`${stack.gateways[0]!.url}/v1/analyze`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ wallets }) });
       const { analysisId } = (await res.json()) as { analysisId: string };
-      const analysis = client.workflow.getHandle(`analysis/${analysisId}`);
+      const analysis = client.workflow.getHandle(analysisWorkflowId(analysisId));
       await analysis.result();
       const backfillS = (Date.now() - t0) / 1000;
       const children = [analysis.workflowId, ...wallets.flatMap((w) => [walletAnalysisWorkflowId(analysisId, w), backfillWorkflowId(w)])];

@@ -5,8 +5,8 @@ import path from 'node:path';
 import bs58 from 'bs58';
 import { Client, Connection } from '@temporalio/client';
 import { EventSource } from 'eventsource';
-import type { ActorState } from '../workflows/wallet-actor';
-import { walletActorWorkflowId } from '../temporal/config';
+import { OofWorkflows } from '../temporal/client';
+import { DEFAULT_TASK_QUEUE } from '../temporal/config';
 import { createDb, type Db } from './db';
 import { startProductionStack, type ProductionStack, type ProductionStackOptions } from './production-stack';
 import { demoAddress, demoDataset, demoJupPrice, demoLiveSwap, demoTrades, JUP, SOL, USDC } from './replay/demo-dataset';
@@ -229,12 +229,11 @@ export class FaultHarness {
       const d = await this.temporal.workflow.getHandle(r.watch_id).describe();
       out.watches[r.watch_id] = { runId: d.runId, status: d.status.name, step: r.step, trigger: r.trigger === null ? null : String(r.trigger) };
     }
+    const workflows = new OofWorkflows(this.temporal, DEFAULT_TASK_QUEUE);
     for (const w of this.liveWallets) {
-      const h = this.temporal.workflow.getHandle(walletActorWorkflowId(w));
-      const d = await h.describe().catch(() => undefined);
-      if (!d) continue;
-      const state = d.status.name === 'RUNNING' ? await h.query<ActorState>('state') : undefined;
-      out.actors[w] = { runId: d.runId, status: d.status.name, processed: state?.processed ?? -1 };
+      const a = await workflows.walletActorState(w);
+      if (!a) continue;
+      out.actors[w] = { runId: a.runId, status: a.status, processed: a.state?.processed ?? -1 };
     }
     return out;
   }

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { DEFAULT_TASK_QUEUE, walletActorWorkflowId } from '../temporal/config';
 import { createDb, migrateLatest } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { demoDataset, DEMO_WALLETS } from '../lib/replay/demo-dataset';
@@ -39,34 +40,34 @@ async function main(): Promise<void> {
   for (const [mint, pts] of Object.entries(prices)) market.setToken(mint, { decimals: 6, history: pts, live: pts[pts.length - 1]![1] });
   await market.start();
   const log = createLogger('histories', 'warn');
-  const parts = await createWorker({ temporalAddress: temporal.address, namespace: 'default', taskQueue: 'oof', db, log, rpcUrl: rpc.url, jupiterBaseUrl: market.url, historyProvider: { name: 'birdeye', baseUrl: market.url, apiKey: 'x' } });
+  const parts = await createWorker({ temporalAddress: temporal.address, namespace: 'default', taskQueue: DEFAULT_TASK_QUEUE, db, log, rpcUrl: rpc.url, jupiterBaseUrl: market.url, historyProvider: { name: 'birdeye', baseUrl: market.url, apiKey: 'x' } });
   const running = parts.run();
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   try {
     const wallet = DEMO_WALLETS.bagHolder;
-    await client.workflow.execute(analyzeWallets, { taskQueue: 'oof', workflowId: 'analysis/01HISTORY00000000000000000', args: [{ analysisId: '01HISTORY00000000000000000', wallets: [wallet], options: { pageSize: 1, pagesPerRun: 1 } }] });
-    const actor = await client.workflow.signalWithStart(walletActor, { taskQueue: 'oof', workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 1500 }], signal: transactionsSignal, signalArgs: [{ signatures: transactions.map((t) => t.transaction.signatures[0]) }] });
+    await client.workflow.execute(analyzeWallets, { taskQueue: DEFAULT_TASK_QUEUE, workflowId: 'analysis/01HISTORY00000000000000000', args: [{ analysisId: '01HISTORY00000000000000000', wallets: [wallet], options: { pageSize: 1, pagesPerRun: 1 } }] });
+    const actor = await client.workflow.signalWithStart(walletActor, { taskQueue: DEFAULT_TASK_QUEUE, workflowId: walletActorWorkflowId(wallet), args: [{ wallet, quietPeriodMs: 1500 }], signal: transactionsSignal, signalArgs: [{ signatures: transactions.map((t) => t.transaction.signatures[0]) }] });
     await actor.result();
     // The other demo wallet, never analysed: its actor links and judges everything itself, in two batches (two
     // signals a moment apart), so a live batch's side work and its patches are recorded more than once.
     const other = DEMO_WALLETS.paperHands;
     const mine: string[] = transactions.filter((t) => JSON.stringify(t.transaction.message).includes(other)).map((t) => t.transaction.signatures[0]);
     const half = Math.ceil(mine.length / 2);
-    const live = await client.workflow.signalWithStart(walletActor, { taskQueue: 'oof', workflowId: `wallet/${other}`, args: [{ wallet: other, quietPeriodMs: 1500 }], signal: transactionsSignal, signalArgs: [{ signatures: mine.slice(0, half) }] });
+    const live = await client.workflow.signalWithStart(walletActor, { taskQueue: DEFAULT_TASK_QUEUE, workflowId: walletActorWorkflowId(other), args: [{ wallet: other, quietPeriodMs: 1500 }], signal: transactionsSignal, signalArgs: [{ signatures: mine.slice(0, half) }] });
     await new Promise((r) => setTimeout(r, 700));
     await live.signal(transactionsSignal, { signatures: mine.slice(half) });
     await live.result();
     // A watch woken by the refresh once (its price falls through the BHD trigger), then finalised at its end.
     const jup = 'JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN';
     const watchId = `watch/${wallet}/history/${jup}`;
-    const watch = await client.workflow.start(postTradeWatch, { taskQueue: 'oof', workflowId: watchId, args: [{ wallet, signature: transactions[3].transaction.signatures[0], mint: jup, side: 'buy', atMs: Date.now(), tradePrice: '0.5', quantity: '1000', windowMs: 6000 }] });
+    const watch = await client.workflow.start(postTradeWatch, { taskQueue: DEFAULT_TASK_QUEUE, workflowId: watchId, args: [{ wallet, signature: transactions[3].transaction.signatures[0], mint: jup, side: 'buy', atMs: Date.now(), tradePrice: '0.5', quantity: '1000', windowMs: 6000 }] });
     for (let i = 0; i < 50 && !(await db('price_alarms').where({ watch_id: watchId }).first()); i++) await new Promise((r) => setTimeout(r, 100));
     market.setLive(jup, '0.1');
-    await client.workflow.execute(refreshPrices, { taskQueue: 'oof', workflowId: 'refresh/history' });
+    await client.workflow.execute(refreshPrices, { taskQueue: DEFAULT_TASK_QUEUE, workflowId: 'refresh/history' });
     await watch.result();
-    await client.workflow.execute(reconcileWallets, { taskQueue: 'oof', workflowId: 'reconcile/history', args: [{}] });
-    await client.workflow.execute(maintenance, { taskQueue: 'oof', workflowId: 'maintenance/history', args: [{}] });
+    await client.workflow.execute(reconcileWallets, { taskQueue: DEFAULT_TASK_QUEUE, workflowId: 'reconcile/history', args: [{}] });
+    await client.workflow.execute(maintenance, { taskQueue: DEFAULT_TASK_QUEUE, workflowId: 'maintenance/history', args: [{}] });
     const ids: Array<[string, string]> = [];
     for await (const wf of client.workflow.list()) ids.push([wf.workflowId, wf.runId]);
     let n = 0;

@@ -4,9 +4,9 @@ import { analyzeWallets } from '../workflows/analyze-wallets';
 import { walletReport, type WalletReportInput } from '../workflows/wallet-report';
 import { alertDigest, deliverAlert, type AlertDigestInput, type DeliverAlertInput } from '../workflows/deliver-alert';
 import { postTradeWatch, priceCrossedSignal, type PostTradeWatchInput, type PriceCrossed } from '../workflows/post-trade-watch';
-import { transactionsSignal, walletActor, type WalletActorInput } from '../workflows/wallet-actor';
+import { actorStateQuery, transactionsSignal, walletActor, type WalletActorInput } from '../workflows/wallet-actor';
 import { alertDeliveryWorkflowId, alertDigestWorkflowId, ANALYSIS_ID, walletReportWorkflowId, analysisWorkflowId, WALLET, walletActorWorkflowId, watchWorkflowId } from './config';
-import type { AnalyzeRequest } from './types';
+import type { ActorState, AnalyzeRequest } from './types';
 
 /**
  * The one way the gateway, the webhook dispatcher, activities and scripts reach workflows: typed by the workflow
@@ -36,6 +36,18 @@ export class OofWorkflows {
       signalArgs: [{ signatures }],
       typedSearchAttributes: [{ key: WALLET, value: wallet }],
     });
+  }
+
+  /** Operators and the fault suite → walletActor(wallet/<w>): its run and, while it runs, its state query. */
+  async walletActorState(wallet: string): Promise<{ runId: string; status: string; state?: ActorState } | undefined> {
+    const h = this.client.workflow.getHandle(walletActorWorkflowId(wallet));
+    const d = await h.describe().catch((e: unknown) => {
+      if (e instanceof WorkflowNotFoundError) return undefined;
+      throw e;
+    });
+    if (!d) return undefined;
+    const state = d.status.name === 'RUNNING' ? await h.query(actorStateQuery) : undefined;
+    return { runId: d.runId, status: d.status.name, state };
   }
 
   /** Detection → postTradeWatch(watch/…); a trade is watched once, ever, so an existing watch is left alone. */

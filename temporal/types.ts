@@ -1,5 +1,8 @@
 // Plain data that crosses the workflow boundary. Amounts are decimal strings, times ISO strings.
 
+import type { AlertEventType } from '../domain/alerts/messages';
+import type { Moment } from '../domain/detection/moment';
+
 export interface AnalyzeRequest {
   analysisId: string;
   wallets: string[];
@@ -57,4 +60,34 @@ export interface AnalysisSummary {
   analysisId: string;
   status: 'completed' | 'failed';
   wallets: Array<WalletSummary | { wallet: string; error: string }>;
+}
+
+/** What a wallet actor answers to its state query. */
+export interface ActorState {
+  pending: number;
+  processed: number;
+  swaps: number;
+  lastActivityAt?: string;
+}
+
+export interface DeliverAlertInput {
+  destinationId: string;
+  momentId: string;
+  /** The card version of the moment (status and numbers): the business key with the destination. */
+  version: string;
+  eventType: AlertEventType;
+  /** The moment as of the event: what is sent, even if it changes again meanwhile. */
+  moment: Moment;
+  /** Every limit and duration is an argument (an hour and 60 in production, seconds in tests). */
+  perWindow: number;
+  windowMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export interface AlertDigestInput {
+  destinationId: string;
+  windowStartMs: number;
+  windowEndMs: number;
 }

@@ -1,23 +1,8 @@
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Moment } from '../domain/detection/moment';
-import type { AlertEventType } from '../domain/alerts/messages';
+import type { AlertDigestInput, DeliverAlertInput } from '../temporal/types';
 
-export interface DeliverAlertInput {
-  destinationId: string;
-  momentId: string;
-  /** The card version of the moment (status and numbers): the business key with the destination. */
-  version: string;
-  eventType: AlertEventType;
-  /** The moment as of the event: what is sent, even if it changes again meanwhile. */
-  moment: Moment;
-  /** Every limit and duration is an argument (an hour and 60 in production, seconds in tests). */
-  perWindow: number;
-  windowMs: number;
-  maxAttempts: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-}
+export type { AlertDigestInput, DeliverAlertInput } from '../temporal/types';
 
 export type DeliverAlertOutcome = 'sent' | 'held' | 'failed' | 'skipped';
 
@@ -53,12 +38,6 @@ export async function deliverAlert(input: DeliverAlertInput): Promise<{ outcome:
     await failAlert({ ...key, reason });
     return { outcome: 'failed', reason };
   }
-}
-
-export interface AlertDigestInput {
-  destinationId: string;
-  windowStartMs: number;
-  windowEndMs: number;
 }
 
 /** At the end of a rate-limit window, one message listing what the destination was not sent during it. */

@@ -1,18 +1,14 @@
 import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ActorIngestResult, NewSwap } from '../activities/ingestion/actor-activities';
-import type { WatchOptions } from '../temporal/types';
+import type { ActorState, WatchOptions } from '../temporal/types';
+
+export type { ActorState } from '../temporal/types';
 import { DEFAULTS } from '../temporal/config';
 
 export interface TransactionsSignal { signatures: string[] }
 export const transactionsSignal = defineSignal<[TransactionsSignal]>('transactions');
 
-export interface ActorState {
-  pending: number;
-  processed: number;
-  swaps: number;
-  lastActivityAt?: string;
-}
 export const actorStateQuery = defineQuery<ActorState>('state');
 
 export interface WalletActorInput {

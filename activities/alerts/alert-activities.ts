@@ -9,7 +9,7 @@ import { signatureHeader } from '../../domain/alerts/signature';
 import type { Moment } from '../../domain/detection/moment';
 import type { Db } from '../../lib/db';
 import type { OofWorkflows } from '../../temporal/client';
-import type { AlertDigestInput, DeliverAlertInput } from '../../workflows/deliver-alert';
+import type { AlertDigestInput, DeliverAlertInput } from '../../temporal/types';
 
 /** What delivering alerts needs from the worker: the key that opens destination secrets, the outbound policy, links. */
 export interface AlertDeps {
