@@ -48,7 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAnalysisActivities(deps),
     ...createIngestionActivities(deps),
     ...actor,
-    ...createLiveBatch({ ingest: actor.ingestWalletTransactions, quotes: prices.takeRouteQuotes, detect: newTrades.detectNewTrades }),
+    ...createLiveBatch({ ingest: actor.ingestWalletTransactions, quotes: prices.takeRouteQuotes, detect: newTrades.detectNewTrades, ...(deps.tokens ? { register: (m: string[]) => deps.tokens!.register(m) } : {}) }),
     ...createReconcileActivities(deps),
     ...createWorkflowActivities(deps),
     ...detection,

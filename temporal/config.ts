@@ -26,6 +26,12 @@ export const DEFAULTS = {
   actorHistoryBytes: 1024 * 1024,
   /** Swaps younger than this when they arrive get a live route quote (BadRoute). */
   freshSwapMs: 10 * 60_000,
+  /**
+   * How long a live batch waits for the registry to learn its new mints before publishing its moments (beside its
+   * route quotes): a known mint is one indexed lookup; a new one a Jupiter call and a logo. Past it, the moments go
+   * out with short mints and their cards are drawn again once the registration ends.
+   */
+  liveTokenBudgetMs: 1_000,
   outboxHorizonMs: 7 * DAY,
   thinSnapshotsAfterMs: 30 * DAY,
   /**

@@ -30,6 +30,8 @@ export interface WalletActorInput {
   maxMissingRetries?: number;
   /** Continue as new past this history size (default DEFAULTS.actorHistoryBytes). */
   historyBytes?: number;
+  /** How long a batch waits for its new mints' registration before publishing (default DEFAULTS.liveTokenBudgetMs). */
+  tokenBudgetMs?: number;
 }
 
 function quoteRequest(s: NewSwap) {
@@ -112,8 +114,13 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
     let result: ActorIngestResult;
     let sideDone = false;
     if (patched('side-work-beside-next-batch')) {
-      const done = await ingestAndDetect(input.wallet, batch, freshMs, { cardsLater: true });
+      // A batch's new mints are registered before its moments go out (within a budget, beside the quotes), so their
+      // first readers draw the cards with names and logos; before this, a first batch's cards were drawn twice.
+      const tokensFirst = patched('tokens-before-publish');
+      const done = await ingestAndDetect(input.wallet, batch, freshMs, tokensFirst ? { cardsLater: true, tokenBudgetMs: input.tokenBudgetMs ?? DEFAULTS.liveTokenBudgetMs } : { cardsLater: true });
       result = done;
+      for (const m of done.tokens?.registered ?? []) registered.add(m);
+      const late = new Set(done.tokens?.late ?? []);
       const openTrades = done.detection?.openTrades ?? [];
       if (openTrades.length) beside(() => startWatches(openTrades, plan));
       const changed = done.detection?.changedIds ?? [];
@@ -131,6 +138,9 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
             return undefined;
           });
           fetched = reg?.fetched ?? 0;
+          // A registration that outran the batch's budget may have finished inside the batch's own activity, after
+          // the moments went out: this call then fetches nothing, but their first readers may have drawn short mints.
+          if (reg && mints.some((m) => late.has(m))) fetched = Math.max(fetched, 1);
         }
         if (!changed.length) return;
         // A live moment's card is drawn when it is first asked for (the gateway stores it): drawn here as well, it

@@ -16,6 +16,8 @@ export class MarketReplayServer {
   /** The quote's output is this much better than the market (0.01 = 1 %); negative makes routes worse. */
   quoteEdge = 0.01;
   rateLimitNext = 0;
+  /** Tokens V2 searches answer after this long (a slow registry source). */
+  tokenSearchDelayMs = 0;
   requireKey?: string;
   private server?: http.Server;
   url = '';
@@ -57,6 +59,7 @@ export class MarketReplayServer {
     }
     if (url.pathname === '/tokens/v2/search') {
       if (this.requireKey !== undefined && req.headers['x-api-key'] !== this.requireKey) return this.send(res, 401, { code: 401, message: 'Unauthorized' });
+      if (this.tokenSearchDelayMs > 0) return void setTimeout(() => this.tokenSearch(url, res), this.tokenSearchDelayMs);
       return this.tokenSearch(url, res);
     }
     if (url.pathname === '/defi/history_price') return this.birdeye(url, res);

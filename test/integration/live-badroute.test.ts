@@ -55,7 +55,7 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
     expect(watches.sort()).toEqual([`watch/${WALLET}/${swap.signature}/${TWEET}`, `watch/${WALLET}/${swap.signature}/${SOL}`].sort());
   }, 60_000);
 
-  it('asks the token registry about a mint once per actor run, and leaves the cards to their first reader', async () => {
+  it('asks the token registry no activity of its own per batch, and leaves the cards to their first reader', async () => {
     const wallet = 'Bq7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9Y';
     const swaps = enhancedSwaps(wallet, 2, 4242).map((t, i) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 10 + i }));
     for (const swap of swaps) {
@@ -74,12 +74,60 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
       const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
       if (type) scheduled.set(type, (scheduled.get(type) ?? 0) + 1);
     }
-    // Two batches over the same two mints: one registration; no card drawn by the worker (the gateway draws one on
-    // its first request, once, instead of racing the stream's readers for it).
+    // Two batches over the same two mints: registered inside each batch (a lookup of known mints), never by an
+    // activity of its own; no card drawn by the worker (the gateway draws one on its first request, once, instead of
+    // racing the stream's readers for it).
     expect(scheduled.get('ingestAndDetect')).toBe(2);
-    expect(scheduled.get('registerTokens')).toBe(1);
+    expect(scheduled.get('registerTokens')).toBeUndefined();
     expect(scheduled.get('renderMomentCards')).toBeUndefined();
     expect((await db('moments').where({ wallet }).whereNotNull('card_key')).length).toBe(0);
+  }, 60_000);
+
+  /** One fresh swap into a token the registry has never seen, stored as a webhook would; the actor started on it. */
+  async function swapIntoNewToken(wallet: string, mint: string, seed: number, input: Record<string, unknown> = {}) {
+    market.setToken(mint, { decimals: 8, live: '16.03' });
+    const [raw] = enhancedSwaps(wallet, 1, seed);
+    const swap = { ...JSON.parse(JSON.stringify(raw).split(TWEET).join(mint)), timestamp: Math.floor(Date.now() / 1000) - 5 };
+    await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
+    const actor = await temporal.client.workflow.signalWithStart(walletActor, {
+      taskQueue: queue, workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 2000, watch: { windowMs: 1500 }, ...input }],
+      signal: transactionsSignal, signalArgs: [{ signatures: [swap.signature] }],
+    });
+    await actor.result();
+    const scheduled = new Map<string, number>();
+    for (const e of (await actor.fetchHistory()).events ?? []) {
+      const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (type) scheduled.set(type, (scheduled.get(type) ?? 0) + 1);
+    }
+    const token = await db('tokens').where({ mint }).first();
+    const firstEvent = await db('moment_events').join('moments', 'moments.id', 'moment_events.moment_id').where({ 'moments.wallet': wallet }).min('moment_events.created_at as at').first();
+    return { scheduled, token, firstEventAt: firstEvent?.at as Date | undefined };
+  }
+
+  it('registers a batch\'s new token before its moments go out, so their first readers draw the name, and nothing twice', async () => {
+    const mint = 'Nw1tkn5oLz8vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN';
+    const r = await swapIntoNewToken('Cq7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9Z', mint, 5151);
+    expect(r.token).toBeDefined();
+    expect(r.firstEventAt).toBeDefined();
+    // Registered inside the batch, before the transaction that published the moments began.
+    expect(r.token.fetched_at.getTime()).toBeLessThanOrEqual(r.firstEventAt!.getTime());
+    expect(r.scheduled.get('registerTokens')).toBeUndefined();
+    expect(r.scheduled.get('renderMomentCards')).toBeUndefined();
+  }, 60_000);
+
+  it('publishes without waiting past the budget when the registry is slow, then draws those cards again', async () => {
+    const mint = 'S1owtkn5Lz8vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN';
+    market.tokenSearchDelayMs = 1500;
+    try {
+      const r = await swapIntoNewToken('Dq7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9Z', mint, 6161, { tokenBudgetMs: 100 });
+      expect(r.token).toBeDefined();
+      // The moments went out first; the registration ended later, so the cards their readers drew are drawn again.
+      expect(r.token.fetched_at.getTime()).toBeGreaterThan(r.firstEventAt!.getTime());
+      expect(r.scheduled.get('registerTokens')).toBe(1);
+      expect(r.scheduled.get('renderMomentCards')).toBe(1);
+    } finally {
+      market.tokenSearchDelayMs = 0;
+    }
   }, 60_000);
 });
 
