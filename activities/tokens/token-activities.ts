@@ -1,7 +1,7 @@
-import { Context } from '@temporalio/activity';
 import type { Db } from '../../lib/db';
 import type { RegisterResult, TokenRegistry } from '../../adapters/tokens/registry';
 import { walletMints } from '../../adapters/stores/token-store';
+import { heartbeatIfActivity } from '../heartbeat';
 
 export interface TokenActivityDeps {
   db: Db;
@@ -12,16 +12,12 @@ export interface TokenActivityDeps {
 export type RegisterTokensResult = RegisterResult & { configured: boolean };
 const NONE: RegisterTokensResult = { configured: false, asked: 0, fetched: 0, logos: 0, sources: {} };
 
-function heartbeat(): void {
-  try { Context.current().heartbeat(); } catch { /* not in an activity */ }
-}
-
 export function createTokenActivities({ db, tokens }: TokenActivityDeps) {
   return {
     /** Registers every mint a wallet's history names that the registry lacks (or holds a stale row for). Idempotent. */
     async registerWalletTokens(wallet: string): Promise<RegisterTokensResult> {
       if (!tokens) return NONE;
-      heartbeat();
+      heartbeatIfActivity();
       return { configured: true, ...(await tokens.register(await walletMints(db, wallet))) };
     },
 
