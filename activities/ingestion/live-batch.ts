@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import type { ActorIngestResult, NewSwap } from './actor-activities';
 import type { NewTradesDetection } from '../detection/detect-new-trades';
 import type { RouteQuoteRequest } from '../pricing/price-activities';
@@ -69,9 +70,19 @@ export function createLiveBatch(d: LiveBatchDeps) {
 async function registerWithin(register: NonNullable<LiveBatchDeps['register']>, mints: string[], budgetMs: number): Promise<{ registered: string[]; late: string[] }> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), budgetMs); });
-  const work = register(mints).then(() => 'done' as const, () => 'failed' as const);
+  const began = Date.now();
+  const work = register(mints).then(() => 'done' as const, (err: unknown) => {
+    log.warn('token registration failed inside the batch; the actor asks again', { error: String(err) });
+    return 'failed' as const;
+  });
   try {
-    return (await Promise.race([work, late])) === 'done' ? { registered: mints, late: [] } : { registered: [], late: mints };
+    const outcome = await Promise.race([work, late]);
+    if (outcome === 'late') {
+      void work.then((o) => {
+        try { log.warn('token registration outran the batch budget', { mints: mints.length, budgetMs, ms: Date.now() - began, outcome: o }); } catch { /* no activity context left to log in */ }
+      });
+    }
+    return outcome === 'done' ? { registered: mints, late: [] } : { registered: [], late: mints };
   } finally {
     clearTimeout(timer);
   }

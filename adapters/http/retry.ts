@@ -71,18 +71,25 @@ export class Semaphore {
 }
 
 /**
- * Spaces request starts so a source's per-minute limit is never exceeded by this process (Jupiter's keyless tier
- * allows 30 a minute); callers wait their turn instead of collecting 429s.
+ * Keeps a source's request starts within its documented limit, in this process: at most `limit` starts in any window
+ * of `windowMs` (Jupiter counts 30 a minute in a 60 s sliding window for the keyless tier; Helius DAS counts per
+ * second). Callers past the limit wait for the oldest start in the window to leave it, instead of collecting 429s. A
+ * burst within the limit goes out at once: spacing every start evenly (one per 2 s for Jupiter) made a live batch
+ * wait 2 s for a token lookup the limit allowed.
  */
 export class Pacer {
-  private next = 0;
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {
-    if (!(perMinute > 0)) throw new Error('Pacer needs a positive rate');
+  /** Reserved start times, oldest first (the newest may lie ahead: callers sleeping until their turn). */
+  private readonly starts: number[] = [];
+  constructor(private readonly limit: number, private readonly windowMs = 60_000, private readonly now: () => number = Date.now) {
+    if (!(limit >= 1) || !Number.isInteger(limit)) throw new Error('Pacer needs a whole number of requests per window');
+    if (!(windowMs > 0)) throw new Error('Pacer needs a positive window');
   }
   async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const at = Math.max(this.now(), this.next);
-    this.next = at + 60_000 / this.perMinute;
-    if (at > this.now()) await sleep(at - this.now(), signal);
+    const now = this.now();
+    while (this.starts.length && this.starts[0]! <= now - this.windowMs) this.starts.shift();
+    const at = this.starts.length >= this.limit ? Math.max(now, this.starts[this.starts.length - this.limit]! + this.windowMs) : now;
+    this.starts.push(at);
+    if (at > now) await sleep(at - now, signal);
     return fn();
   }
 }

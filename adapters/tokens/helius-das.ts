@@ -23,7 +23,8 @@ export class HeliusDasClient {
     const url = new URL(o.url);
     url.searchParams.set('api-key', o.apiKey);
     this.rpc = new SolanaRpcClient({ url: url.toString(), timeoutMs: o.timeoutMs ?? 15_000, maxRetries: o.maxRetries ?? 3, retryBaseMs: o.retryBaseMs, concurrency: 2, finalCodes: [NOT_FOUND] });
-    this.pacer = new Pacer(o.requestsPerMinute ?? 120);
+    // Helius limits DAS per second (§1.5: 2 req/s on Free): the per-minute setting is spread over one-second windows.
+    this.pacer = new Pacer(Math.max(1, Math.floor((o.requestsPerMinute ?? 120) / 60)), 1000);
   }
 
   /** Assets by id; ids the index does not know are absent, whether the batch answers null for them or fails whole. */

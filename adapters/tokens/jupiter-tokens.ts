@@ -17,7 +17,8 @@ const MAX_IDS = 100;
 export class JupiterTokensClient {
   private readonly pacer: Pacer;
   constructor(private readonly o: JupiterTokensOptions) {
-    this.pacer = new Pacer(o.requestsPerMinute ?? 30);
+    // Jupiter's limit is a 60 s sliding window per organisation (§ Jupiter limits: keyless 30 a minute).
+    this.pacer = new Pacer(o.requestsPerMinute ?? 30, 60_000);
   }
 
   /** Entries by mint; a mint Jupiter does not know is absent (never looked up by symbol). */
