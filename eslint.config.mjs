@@ -49,7 +49,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.filter((n) => !/^(node:)?crypto$/.test(n)).map((name) => ({ name, message: 'Domain code does no I/O and reads no host state: pass data in.' })),
         patterns: [
-          { group: [...ioLibraries, '@temporalio/*', 'piscina', 'eventsource'], message: 'Domain code does no I/O: adapters do, activities wire the two.' },
+          { group: [...ioLibraries, '@temporalio/*', 'eventsource'], message: 'Domain code does no I/O: adapters do, activities wire the two.' },
           { group: ['**/adapters/**', '**/activities/**', '**/workflows/**', '**/temporal/**', '**/gateway/**', '**/workers/**', '**/lib/**', '**/cli/**'], message: 'No import runs upward from the domain.' },
         ],
       }],

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     historyProvider: config.PRICE_HISTORY_PROVIDER === 'none' ? undefined : { name: config.PRICE_HISTORY_PROVIDER, baseUrl: config.PRICE_HISTORY_BASE_URL, apiKey: config.PRICE_HISTORY_API_KEY },
     identity: config.WORKER_IDENTITY,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    // Cards are drawn on a worker thread: a burst of woken watches must not stall the workflow tasks behind them.
+    // Cards are drawn in a render process: a burst of woken watches must not stall the workflow tasks behind them.
     cards: createCardService({ db, store: cardStore, render: (m, o) => renderPool.render(m, o), tokens: new CardTokenCache(db, logoStoreFor(cardStore, tokenSettings)) }),
     cardStore,
     tokens: { ...tokenSettings, denyList: config.tokenDenyList },

@@ -211,7 +211,7 @@ export function createDetectionActivities({ db, history, detection, cards, denyL
       await markSpam(db, trade.wallet, mine, cfg.stablecoins, denyList);
       const stored = await upsertMoments(db, mine);
       // The card is drawn by its first reader (the gateway), as a live batch's are: drawn here, a burst of crossings
-      // queued every woken watch behind the others' cards on the worker's render thread before its moment was out.
+      // queued every woken watch behind the others' cards on the worker's renderer before its moment was out.
       const held = trade.side === 'buy' ? heldAt(txs, [trade], nowMs).get(lotKey(trade.signature, trade.mint)) : undefined;
       return { moment: mine[0], published: stored.eventIds.length > 0, ...(held !== undefined ? { held } : {}) };
     },

@@ -2,8 +2,8 @@ import { cardTree, headlineSize } from '../../domain/cards/card';
 import { humanAmount, humanDate, humanPct, humanUsd, shortAddress } from '../../domain/cards/format';
 import { addPngText, readPngText } from '../../adapters/rendering/png-text';
 import { renderCard } from '../../adapters/rendering/render';
-import { RENDER_THREAD_NICE, RenderPool } from '../../adapters/rendering/render-pool';
-import { readdirSync, readFileSync } from 'node:fs';
+import { RENDER_NICE, RenderPool } from '../../adapters/rendering/render-pool';
+import { existsSync, readFileSync } from 'node:fs';
 import { tokenLabel } from '../../domain/cards/tokens';
 import type { Moment } from '../../domain/detection/moment';
 import { Resvg } from '@resvg/resvg-js';
@@ -105,36 +105,53 @@ describe('renderCard', () => {
   });
 });
 
-/** The nice value of each thread of this process, by thread id (Linux: /proc/self/task/<tid>/stat, field 19). */
-function threadNices(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    out.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-  }
-  return out;
+/** A process's nice value (/proc/<pid>/stat, field 19) and its scheduler autogroup (/proc/<pid>/autogroup). */
+function priorityOf(pid: number | 'self'): { nice: number; group?: string; groupNice?: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  const ag = existsSync(`/proc/${pid}/autogroup`) ? /^(\S+) nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'utf8')) : null;
+  return { nice, group: ag?.[1], groupNice: ag ? Number(ag[2]) : undefined };
 }
 
 describe('RenderPool', () => {
-  it('renders at a lower priority than the event loop it serves', async () => {
-    const before = threadNices();
-    const own = before.get(process.pid)!;
+  it('renders in processes below the rest of the stack: their own autogroup, lowered, and a lower nice value', async () => {
+    const own = priorityOf('self');
     const pool = new RenderPool(1);
     try {
       await pool.render(base);
-      const after = threadNices();
-      // New threads: the pool's render thread is RENDER_THREAD_NICE below this one; the rest (tsx's loader, V8's
-      // helpers) keep the process's priority, and so does this thread.
-      const added = [...after].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
-      expect(added.filter((n) => n === Math.min(19, own + RENDER_THREAD_NICE))).toHaveLength(1);
-      expect(added.filter((n) => n !== own && n !== Math.min(19, own + RENDER_THREAD_NICE))).toEqual([]);
-      expect(after.get(process.pid)).toBe(own);
+      expect(pool.pids).toHaveLength(1);
+      const child = priorityOf(pool.pids[0]!);
+      expect(child.nice).toBe(Math.min(19, own.nice + RENDER_NICE));
+      // Where the kernel groups by session (autogroups), a thread's nice value only counts inside its own process's
+      // group: the render process has a group of its own, lowered, and this process's group is left as it was.
+      if (own.group !== undefined) {
+        expect(child.group).not.toBe(own.group);
+        expect(child.groupNice).toBe(RENDER_NICE);
+        expect(priorityOf('self')).toEqual(own);
+      }
     } finally {
       await pool.close();
     }
   });
 
-  it('renders the same card in a worker thread', async () => {
+  it('a render process that dies fails only its own card; the next one is drawn by a new process', async () => {
+    const pool = new RenderPool(1);
+    try {
+      await pool.render(base);
+      const [first] = pool.pids;
+      const dying = pool.render(base);
+      process.kill(first!, 'SIGKILL');
+      await expect(dying).rejects.toThrow(/render process exited/);
+      const png = await pool.render(base);
+      expect(ihdr(png)).toEqual({ width: 1200, height: 630 });
+      expect(pool.pids).not.toContain(first);
+    } finally {
+      await pool.close();
+    }
+    expect(pool.pids).toEqual([]);
+  });
+
+  it('renders the same card in a render process', async () => {
     const pool = new RenderPool(1);
     try {
       const png = await pool.render(base);
