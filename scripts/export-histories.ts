@@ -5,7 +5,7 @@
  *   node --import tsx scripts/export-histories.ts   (needs Postgres: DATABASE_URL or 127.0.0.1:5432)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -13,6 +13,7 @@ import { DEFAULT_TASK_QUEUE, walletActorWorkflowId } from '../temporal/config';
 import { createDb, migrateLatest } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { demoDataset, DEMO_WALLETS } from '../lib/replay/demo-dataset';
+import { fakeSignature, prng } from '../lib/replay/synthetic-history';
 import { MarketReplayServer } from '../lib/replay/market-server';
 import { SolanaRpcReplayServer } from '../lib/replay/solana-rpc-server';
 import { freePort, startDevServer } from '../lib/temporal-dev-server';
@@ -58,6 +59,17 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 700));
     await live.signal(transactionsSignal, { signatures: mine.slice(half) });
     await live.result();
+    // A wallet trading now: three fresh swaps (the real Jupiter sample, stored as the webhook stores it) in one
+    // signal, one per batch, so the actor holds the first batches' watches back while the next batch waits and
+    // starts them together once it has caught up.
+    const trader = 'Fq7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9Z';
+    const sample = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/apis/helius-enhanced-swap-jupiter.json'), 'utf8'));
+    const rand = prng(730_001);
+    const fresh = Array.from({ length: 3 }, (_, i) => ({ ...JSON.parse(JSON.stringify(sample).split(sample.feePayer).join(trader)), signature: fakeSignature(rand), slot: sample.slot + i, timestamp: Math.floor(Date.now() / 1000) - 30 + i }));
+    market.setToken('So11111111111111111111111111111111111111112', { decimals: 9, live: '150' });
+    for (const t of fresh) await db('transactions').insert({ signature: t.signature, slot: t.slot, block_time: new Date(t.timestamp * 1000), fee_lamports: String(t.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(t), dispatched_at: new Date() });
+    const busy = await client.workflow.signalWithStart(walletActor, { taskQueue: DEFAULT_TASK_QUEUE, workflowId: walletActorWorkflowId(trader), args: [{ wallet: trader, quietPeriodMs: 1500, batchSize: 1, watch: { windowMs: 3000 } }], signal: transactionsSignal, signalArgs: [{ signatures: fresh.map((t) => t.signature) }] });
+    await busy.result();
     // A watch woken by the refresh once (its price falls through the BHD trigger), then finalised at its end.
     const jup = 'JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN';
     const watchId = `watch/${wallet}/history/${jup}`;

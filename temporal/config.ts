@@ -32,6 +32,11 @@ export const DEFAULTS = {
    * out with short mints and their cards are drawn again once the registration ends.
    */
   liveTokenBudgetMs: 1_000,
+  /**
+   * How long a wallet actor with batches waiting may hold its trades' watches back (they start as soon as it has
+   * caught up): their starts would otherwise compete with the batches live moments wait for.
+   */
+  watchDeferMs: 15_000,
   outboxHorizonMs: 7 * DAY,
   thinSnapshotsAfterMs: 30 * DAY,
   /**

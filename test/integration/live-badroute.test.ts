@@ -83,6 +83,29 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
     expect((await db('moments').where({ wallet }).whereNotNull('card_key')).length).toBe(0);
   }, 60_000);
 
+  it('holds a busy actor\'s watches back until it has caught up, then starts them all at once', async () => {
+    const wallet = 'Eq7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9Z';
+    const swaps = enhancedSwaps(wallet, 3, 7373).map((t, i) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 10 + i }));
+    for (const swap of swaps) {
+      await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
+    }
+    // One signature per batch: while the first two batches run, the next one is already waiting.
+    const actor = await temporal.client.workflow.signalWithStart(walletActor, {
+      taskQueue: queue, workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 2000, batchSize: 1, watch: { windowMs: 1500 } }],
+      signal: transactionsSignal, signalArgs: [{ signatures: swaps.map((s) => s.signature) }],
+    });
+    await actor.result();
+    const events = (await actor.fetchHistory()).events ?? [];
+    const batches = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'ingestAndDetect').length;
+    const starts = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'startWatches');
+    expect(batches).toBe(3);
+    // Three batches' open trades, started by one activity once the queue was empty (the old actor: one per batch).
+    expect(starts).toHaveLength(1);
+    const watches: string[] = [];
+    for await (const wf of temporal.client.workflow.list({ query: `WorkflowType = 'postTradeWatch' AND Wallet = '${wallet}'` })) watches.push(wf.workflowId);
+    expect(new Set(watches.map((id) => id.split('/')[2]))).toEqual(new Set(swaps.map((s) => s.signature)));
+  }, 60_000);
+
   /** One fresh swap into a token the registry has never seen, stored as a webhook would; the actor started on it. */
   async function swapIntoNewToken(wallet: string, mint: string, seed: number, input: Record<string, unknown> = {}) {
     market.setToken(mint, { decimals: 8, live: '16.03' });
