@@ -1,14 +1,19 @@
 import { log, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RefreshResult } from '../activities/pricing/price-activities';
+import { DEFAULTS } from '../temporal/config';
 
+// Heartbeat timeouts (the worker heartbeats for them while they run): the schedule skips a refresh while one runs, so
+// a refresh whose worker died held every price alarm back for the activity's whole start-to-close timeout.
 const { snapshotPrices } = proxyActivities<Activities>({
   startToCloseTimeout: '50 seconds',
+  heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
   retry: { maximumAttempts: 2 },
 });
 
 const { refreshTokens } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: DEFAULTS.heartbeatTimeoutMs,
   retry: { maximumAttempts: 2 },
 });
 

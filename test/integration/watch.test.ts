@@ -3,7 +3,7 @@ import type { Db } from '../../lib/db';
 import { spawnEntry, stopProcess } from '../../lib/processes';
 import { MarketReplayServer } from '../../lib/replay/market-server';
 import { OofWorkflows } from '../../temporal/client';
-import { watchWorkflowId } from '../../temporal/config';
+import { DEFAULTS, watchWorkflowId } from '../../temporal/config';
 import { createActivities } from '../../activities';
 import { JupiterClient } from '../../adapters/pricing/jupiter';
 import { eventually, startTestWorker, temporalClient, testDb, testEnv, uniqueQueue } from '../helpers/env';
@@ -94,6 +94,24 @@ describe('postTradeWatch on the real Temporal server: a price alarm woken by the
       expect(await db('price_alarms').where({ watch_id: id }).first()).toBeUndefined();
       const history = await temporal.client.workflow.getHandle(id).fetchHistory();
       expect(history.events!.length).toBeLessThanOrEqual(30);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
+
+  it('a refresh whose worker dies is retried within the heartbeat timeout, not held until its activity times out', async () => {
+    const queue = uniqueQueue('refresh-hb');
+    const worker = await startTestWorker(queue, db, { jupiterUrl: market.url });
+    try {
+      const id = uniqueQueue('refresh');
+      await temporal.client.workflow.execute(refreshPrices, { taskQueue: queue, workflowId: id });
+      const scheduled = ((await temporal.client.workflow.getHandle(id).fetchHistory()).events ?? [])
+        .map((e) => e.activityTaskScheduledEventAttributes).filter((a) => a?.activityType?.name);
+      expect(scheduled.map((a) => a!.activityType!.name).sort()).toEqual(['refreshTokens', 'snapshotPrices']);
+      // The schedule skips a refresh while one runs (overlap SKIP): without a heartbeat timeout a refresh caught by a
+      // dying worker held every price alarm back for the activity's whole timeout (5 minutes for the token refresh).
+      for (const a of scheduled) expect(Number(a!.heartbeatTimeout?.seconds ?? 0)).toBeGreaterThan(0);
+      for (const a of scheduled) expect(Number(a!.heartbeatTimeout!.seconds)).toBeLessThanOrEqual(DEFAULTS.heartbeatTimeoutMs / 1000);
     } finally {
       await worker.stop();
     }
