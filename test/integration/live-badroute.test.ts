@@ -32,9 +32,12 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
     await db?.destroy();
   });
 
+  /** A Helius enhanced transaction stored (and dispatched) the way the webhook stores it. */
+  const storeAsWebhook = (swap: any) => db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
+
   it('stores the quote, publishes a BadRoute with the quote as reference, and starts the watches', async () => {
     const [swap] = enhancedSwaps(WALLET, 1, 99).map((t) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 5 }));
-    await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
+    await storeAsWebhook(swap);
     const actor = await temporal.client.workflow.signalWithStart(walletActor, {
       taskQueue: queue, workflowId: `wallet/${WALLET}`, args: [{ wallet: WALLET, quietPeriodMs: 3000, watch: { windowMs: 1500 } }],
       signal: transactionsSignal, signalArgs: [{ signatures: [swap.signature] }],
@@ -58,9 +61,7 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
   it('asks the token registry no activity of its own per batch, and leaves the cards to their first reader', async () => {
     const wallet = 'Bq7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9Y';
     const swaps = enhancedSwaps(wallet, 2, 4242).map((t, i) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 10 + i }));
-    for (const swap of swaps) {
-      await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
-    }
+    for (const swap of swaps) await storeAsWebhook(swap);
     const actor = await temporal.client.workflow.signalWithStart(walletActor, {
       taskQueue: queue, workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 3000, watch: { windowMs: 1500 } }],
       signal: transactionsSignal, signalArgs: [{ signatures: [swaps[0]!.signature] }],
@@ -86,9 +87,7 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
   it('holds a busy actor\'s watches back until it has caught up, then starts them all at once', async () => {
     const wallet = 'Eq7mT2xK9vB4nD8cF3wL6yP1sJ5gZ8aU2eQ7oV4kN9Z';
     const swaps = enhancedSwaps(wallet, 3, 7373).map((t, i) => ({ ...t, timestamp: Math.floor(Date.now() / 1000) - 10 + i }));
-    for (const swap of swaps) {
-      await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
-    }
+    for (const swap of swaps) await storeAsWebhook(swap);
     // One signature per batch: while the first two batches run, the next one is already waiting.
     const actor = await temporal.client.workflow.signalWithStart(walletActor, {
       taskQueue: queue, workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 2000, batchSize: 1, watch: { windowMs: 1500 } }],
@@ -111,7 +110,7 @@ describe('live BadRoute: a fresh swap is quoted on arrival and judged against th
     market.setToken(mint, { decimals: 8, live: '16.03' });
     const [raw] = enhancedSwaps(wallet, 1, seed);
     const swap = { ...JSON.parse(JSON.stringify(raw).split(TWEET).join(mint)), timestamp: Math.floor(Date.now() / 1000) - 5 };
-    await db('transactions').insert({ signature: swap.signature, slot: swap.slot, block_time: new Date(swap.timestamp * 1000), fee_lamports: String(swap.fee), failed: false, source: 'helius-webhook-enhanced', raw: JSON.stringify(swap), dispatched_at: new Date() });
+    await storeAsWebhook(swap);
     const actor = await temporal.client.workflow.signalWithStart(walletActor, {
       taskQueue: queue, workflowId: `wallet/${wallet}`, args: [{ wallet, quietPeriodMs: 2000, watch: { windowMs: 1500 }, ...input }],
       signal: transactionsSignal, signalArgs: [{ signatures: [swap.signature] }],
