@@ -86,10 +86,11 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
   });
   setHandler(actorStateQuery, () => state);
   const quiet = input.quietPeriodMs ?? DEFAULTS.actorQuietPeriodMs;
-  // A batch's watches and token registration (and, when that found new tokens, its cards) run beside the next batch:
-  // the moments are published already, and nothing in them feeds the next batch's detection. At most a few batches'
-  // worth runs at once; all of it is done before the actor continues as new or ends, and a watch that cannot be
-  // started still fails the actor.
+  // A batch's side work — its watches (held back while batches wait, below), a token registration that did not fit
+  // the batch's budget and, when that found new tokens, its cards — runs beside the next batch: the moments are
+  // published already, and nothing in them feeds the next batch's detection. At most a few batches' worth runs at
+  // once; all of it is done before the actor continues as new or ends, and a watch that cannot be started still
+  // fails the actor.
   const side = new Set<Promise<void>>();
   let sideFailure: unknown;
   const beside = (work: () => Promise<unknown>) => {
@@ -152,25 +153,25 @@ export async function walletActor(input: WalletActorInput): Promise<ActorState> 
       const mints = patched('register-each-mint-once') ? (done.mints ?? []).filter((m) => !registered.has(m)) : done.mints ?? [];
       for (const m of mints) registered.add(m);
       beside(async () => {
-        // The batch's mints this run has not registered (a mint the registry knows is one indexed lookup).
-        let fetched = 0;
+        // The batch's mints this run has not registered (a mint the registry knows is one indexed lookup). The cards
+        // are drawn again when this found tokens the registry lacked, or when it finished a registration that outran
+        // the batch's budget (that one may have ended inside the batch's activity, after the moments went out, and
+        // then this call fetches nothing though first readers may have drawn short mints).
+        let redraw = false;
         if (mints.length) {
           const reg = await registerTokens(mints).catch((err) => {
             for (const m of mints) registered.delete(m);
             log.warn('token registry unavailable; moments keep short mints', { wallet: input.wallet, error: String(err) });
             return undefined;
           });
-          fetched = reg?.fetched ?? 0;
-          // A registration that outran the batch's budget may have finished inside the batch's own activity, after
-          // the moments went out: this call then fetches nothing, but their first readers may have drawn short mints.
-          if (reg && mints.some((m) => late.has(m))) fetched = Math.max(fetched, 1);
+          redraw = reg !== undefined && (reg.fetched > 0 || mints.some((m) => late.has(m)));
         }
         if (!changed.length) return;
         // A live moment's card is drawn when it is first asked for (the gateway stores it): drawn here as well, it
         // raced the stream's readers for the same pixels and doubled the batch's CPU. Only when this batch brought
         // tokens the registry did not have are its cards drawn again, over any its first readers got with short mints.
         if (!patched('cards-on-first-request')) await renderMomentCards(changed).catch((err) => log.warn('cards left to render on demand', { wallet: input.wallet, error: String(err) }));
-        else if (fetched > 0) await renderMomentCards(changed, { redraw: true }).catch((err) => log.warn('cards keep short mints until they change', { wallet: input.wallet, error: String(err) }));
+        else if (redraw) await renderMomentCards(changed, { redraw: true }).catch((err) => log.warn('cards keep short mints until they change', { wallet: input.wallet, error: String(err) }));
       });
       sideDone = true;
       await settleSide(4);
